@@ -1,0 +1,57 @@
+"""What a rule reports, and the order findings are printed in."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.strip().upper()]
+
+
+@dataclass
+class Finding:
+    """One problem found: which rule, where, about which function and resource.
+
+    ``key`` is a short stable text (no line numbers, no values that move) that baselines
+    and fingerprints use so that a finding keeps its identity across unrelated edits.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    resource: str = ""
+    function: str = ""
+    name: str = ""
+    key: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.resource, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.label,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "resource": self.resource,
+            "function": self.function,
+            "message": self.message,
+        }

@@ -1,0 +1,83 @@
+"""Front ends: turn one file's text into the invocation model.
+
+``load_text(path, text)`` is the one entry point the engine uses. It sniffs the format
+(CloudFormation or SAM in YAML/JSON today), decodes it and builds a :class:`Model`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Model
+
+
+@dataclass
+class LoadResult:
+    """The outcome of loading one file.
+
+    ``is_template`` is False for YAML/JSON that is not a template (skipped silently in
+    directory walks). ``error`` is set, with its position, when a file that looks like a
+    template (or was named explicitly) cannot be decoded: the engine turns it into ESM001.
+    """
+
+    path: str
+    is_template: bool
+    model: Model | None = None
+    error: str = ""
+    line: int = 0
+    column: int = 0
+    format: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def looks_like_template(data: object) -> str:
+    """"sam", "cloudformation" or "" for decoded YAML/JSON."""
+    if not isinstance(data, dict):
+        return ""
+    transform = data.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if any(isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms):
+        return "sam"
+    resources = data.get("Resources")
+    if isinstance(resources, dict):
+        for resource in resources.values():
+            if isinstance(resource, dict):
+                rtype = resource.get("Type")
+                if isinstance(rtype, str) and (
+                    rtype.startswith("AWS::") or rtype.startswith("Custom::")
+                ):
+                    if rtype.startswith("AWS::Serverless::"):
+                        return "sam"
+                    return "cloudformation"
+    if "AWSTemplateFormatVersion" in data:
+        return "cloudformation"
+    return ""
+
+
+def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
+    """Load one file's text. Never raises for bad input: problems come back in the result."""
+    from .yaml import DecodeError, decode
+
+    try:
+        data = decode(text)
+    except DecodeError as exc:
+        looks = explicit or _sniff_text(text)
+        return LoadResult(path, is_template=looks, error=exc.message, line=exc.line,
+                          column=exc.column)
+    kind = looks_like_template(data)
+    if not kind:
+        return LoadResult(path, is_template=False)
+    from .cloudformation import build_model
+
+    model = build_model(path, data, kind)
+    return LoadResult(path, is_template=True, model=model, format=kind)
+
+
+def _sniff_text(text: str) -> bool:
+    """Whether undecodable text still looks like a template (so its error is reported)."""
+    head = text[:20000]
+    return (
+        "AWSTemplateFormatVersion" in head
+        or "AWS::Serverless" in head
+        or ("Resources" in head and "AWS::" in head)
+    )

@@ -1,0 +1,274 @@
+"""The invocation model: every function, everything that invokes it, and its role.
+
+Every front end (CloudFormation, SAM, Terraform) produces this model and rules only read
+it, so a rule written once covers every format. Property names are the model's own
+(snake_case), not any format's; each front end maps its spellings onto them.
+
+Resource kinds and the properties the front ends fill (all :class:`~esmlint.values.Val`):
+
+=============  =================================================================
+kind           props
+=============  =================================================================
+``sqs``        visibility_timeout, fifo, max_receive_count, dead_letter_target,
+               kms_key, message_retention, name
+``sns``        fifo, kms_key, name
+``kinesis``    kms_key, name
+``dynamodb``   stream_enabled, name
+``s3``         name
+``kms``        key_policy (a :class:`Policy`)
+``eventbus``   name
+``mq``, ``msk``, ``docdb``, ``rule``, ``api``, ``httpapi``, ``userpool``...
+=============  =================================================================
+
+Source settings keep CloudFormation's ``AWS::Lambda::EventSourceMapping`` property names
+(``BatchSize``, ``MaximumBatchingWindowInSeconds``, ``StartingPosition``,
+``DestinationConfig.OnFailure.Destination``...) because those are the names users read in
+the AWS documentation; Terraform front ends map onto them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .values import MISSING, Loc, Sym, Token, Val
+
+POLL = "poll"
+ASYNC = "async"
+SYNC = "sync"
+
+#: Event source mapping source kinds.
+POLL_KINDS = ("sqs", "kinesis", "dynamodb", "msk", "kafka", "mq", "documentdb")
+#: Sources whose records sit in ordered shards or partitions.
+STREAM_KINDS = ("kinesis", "dynamodb", "msk", "kafka")
+
+
+@dataclass(eq=False)
+class Resource:
+    """A resource that is not a function or a role: a queue, stream, table, topic..."""
+
+    id: str
+    kind: str
+    type: str
+    loc: Loc
+    props: dict[str, Val] = field(default_factory=dict)
+    arn: Sym | None = None
+    origin: str = ""
+
+    def get(self, name: str) -> Val:
+        return self.props.get(name, MISSING)
+
+
+@dataclass(eq=False)
+class Statement:
+    """One IAM policy statement, its parts resolved.
+
+    ``actions`` / ``resources`` are None when absent (NotAction / NotResource used
+    instead). A part that could not be resolved is an unknown :class:`Val` in the list;
+    the evaluator then answers "unknown" instead of "no".
+    """
+
+    effect: str
+    actions: list[Val] | None
+    resources: list[Val] | None
+    not_actions: list[Val] | None = None
+    not_resources: list[Val] | None = None
+    has_condition: bool = False
+    principals: list[Val] | None = None
+    loc: Loc | None = None
+    source: str = ""
+    unresolved: str = ""
+
+
+@dataclass(eq=False)
+class Policy:
+    """A policy document: its statements, and whether any part could not be read."""
+
+    statements: list[Statement] = field(default_factory=list)
+    unresolved: str = ""
+    source: str = ""
+    loc: Loc | None = None
+
+
+@dataclass(eq=False)
+class Role:
+    """An execution role: its trust policy and every policy that applies to it."""
+
+    id: str
+    loc: Loc
+    trust: Policy | None = None
+    policies: list[Policy] = field(default_factory=list)
+    managed_policies: list[Val] = field(default_factory=list)
+    sam_generated: bool = False
+    origin: str = ""
+    #: Set when something may attach further permissions the loader cannot see.
+    open_ended: str = ""
+
+
+@dataclass(eq=False)
+class Source:
+    """One way a function is invoked.
+
+    For a poll source ``settings`` holds the mapping's properties; ``resource`` is the
+    queue, stream, table, broker or cluster it reads, when it is in the model.
+    """
+
+    id: str
+    mode: str
+    kind: str
+    loc: Loc
+    function: "Function"
+    resource: Resource | None = None
+    arn: Val = MISSING
+    settings: dict[str, Val] = field(default_factory=dict)
+    qualifier: str = ""
+    sam_event: str = ""
+    origin: str = ""
+    #: The invoking resource for push sources (bucket, topic, rule...), as its id.
+    invoker: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def setting(self, name: str) -> Val:
+        return self.settings.get(name, MISSING)
+
+
+@dataclass(eq=False)
+class InvokeConfig:
+    """Asynchronous invocation configuration for a function and qualifier."""
+
+    id: str
+    loc: Loc
+    function: "Function"
+    qualifier: str = "$LATEST"
+    max_retry_attempts: Val = MISSING
+    max_event_age: Val = MISSING
+    on_success: Val = MISSING
+    on_failure: Val = MISSING
+    on_success_type: Val = MISSING
+    on_failure_type: Val = MISSING
+    origin: str = ""
+
+
+@dataclass(eq=False)
+class Permission:
+    """A resource-based policy statement on a function (``AWS::Lambda::Permission``)."""
+
+    id: str
+    loc: Loc
+    function: Val
+    action: Val = MISSING
+    principal: Val = MISSING
+    source_arn: Val = MISSING
+    source_account: Val = MISSING
+    qualifier: Val = MISSING
+    url_auth_type: Val = MISSING
+    origin: str = ""
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Function:
+    """A Lambda function and everything the model knows about how it is invoked."""
+
+    id: str
+    type: str
+    loc: Loc
+    timeout: Val = MISSING
+    reserved_concurrency: Val = MISSING
+    recursive_loop: Val = MISSING
+    role: Role | None = None
+    #: The role as written: unknown when it is defined outside the model.
+    role_ref: Val = MISSING
+    dead_letter: Val = MISSING
+    dead_letter_type: Val = MISSING
+    invoke_configs: list[InvokeConfig] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    arn: Sym | None = None
+    name: Val = MISSING
+    vpc: bool = False
+    is_sam: bool = False
+    #: For SAM functions: the ``Role`` property is set, so SAM generates no role.
+    sam_role_set: bool = False
+    aliases: tuple[str, ...] = ()
+    options: dict = field(default_factory=dict)
+    props: dict[str, Val] = field(default_factory=dict)
+
+    def get(self, name: str) -> Val:
+        return self.props.get(name, MISSING)
+
+
+@dataclass
+class Template:
+    """A file that was loaded, with template-level metadata."""
+
+    path: str
+    format: str
+    options: dict = field(default_factory=dict)
+    suppressions: list = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    """Everything loaded from one template (or one Terraform module)."""
+
+    path: str
+    format: str
+    functions: list[Function] = field(default_factory=list)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    permissions: list[Permission] = field(default_factory=list)
+    invoke_configs: list[InvokeConfig] = field(default_factory=list)
+    options: dict = field(default_factory=dict)
+    #: Resource id -> (line, column) and file, for findings about any resource.
+    locations: dict[str, Loc] = field(default_factory=dict)
+    #: Every generated resource id -> the SAM function (or module) it came from.
+    origins: dict[str, str] = field(default_factory=dict)
+    #: Resource id -> options from its Metadata (``esmlint`` key), for suppressions.
+    metadata: dict[str, dict] = field(default_factory=dict)
+
+    def function(self, fid: str) -> Function | None:
+        for fn in self.functions:
+            if fn.id == fid:
+                return fn
+        return None
+
+    def sources(self, mode: str | None = None, kinds: tuple[str, ...] | None = None
+                ) -> Iterator[tuple[Function, Source]]:
+        """Every (function, source) pair, optionally of one mode and some kinds."""
+        for fn in self.functions:
+            for source in fn.sources:
+                if mode is not None and source.mode != mode:
+                    continue
+                if kinds is not None and source.kind not in kinds:
+                    continue
+                yield fn, source
+
+    def poll_sources(self, kinds: tuple[str, ...] | None = None
+                     ) -> Iterator[tuple[Function, Source]]:
+        return self.sources(POLL, kinds)
+
+    def referenced(self, value: Val) -> Resource | Function | Role | None:
+        """The resource a value refers to (a Ref / GetAtt token), if it is in the model."""
+        if not value.known or not isinstance(value.value, Sym):
+            return None
+        tokens = list(value.value.tokens)
+        if len(value.value.parts) != 1 or len(tokens) != 1 or tokens[0].kind != "attr":
+            return None
+        return self.lookup(tokens[0].ref)
+
+    def lookup(self, rid: str) -> Resource | Function | Role | None:
+        if rid in self.resources:
+            return self.resources[rid]
+        if rid in self.roles:
+            return self.roles[rid]
+        return self.function(rid)
+
+
+def ref_token(value: Val) -> Token | None:
+    """The single attribute token of a value that is exactly one Ref / GetAtt."""
+    if not value.known or not isinstance(value.value, Sym):
+        return None
+    parts = value.value.parts
+    if len(parts) == 1 and isinstance(parts[0], Token) and parts[0].kind == "attr":
+        return parts[0]
+    return None

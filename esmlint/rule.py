@@ -1,0 +1,60 @@
+"""What rule modules import: severities, the report helper and shared option reading.
+
+A rule module is documentation plus a generator (see DESIGN.md):
+
+    \"\"\"One-line summary.
+
+    ## What it does ... ## Why is this bad? ... ## Example ... ## Fix ... ## References
+    \"\"\"
+    ID = "ESM101"
+    NAME = "sqs-visibility-below-timeout"
+    SEVERITY = Severity.ERROR
+    OPTIONS = {}                       # option name -> default
+
+    def check(model, options):
+        yield report(loc, "message", resource=..., function=..., key=...)
+
+The engine fills in the rule ID, name and default severity of every finding a rule yields.
+"""
+
+from __future__ import annotations
+
+from .findings import Finding, Severity
+from .values import Loc
+
+__all__ = ["Severity", "report", "Finding", "option"]
+
+
+def report(
+    loc: Loc | None,
+    message: str,
+    *,
+    resource: str = "",
+    function: str = "",
+    key: str = "",
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding at ``loc``; ``key`` is the stable part of the message for baselines."""
+    finding = Finding(
+        rule="",
+        severity=severity if severity is not None else Severity.ERROR,
+        path=loc.path if loc else "",
+        line=loc.line if loc else 0,
+        column=loc.column if loc else 0,
+        message=message,
+        resource=resource,
+        function=function,
+        key=key,
+    )
+    finding.extra["explicit_severity"] = severity is not None
+    return finding
+
+
+def option(options: dict, fn_options: dict, rule_id: str, name: str, fallback):
+    """A rule option: the function's own (template Metadata or tags) before the global one."""
+    per_function = fn_options.get(rule_id, {}) if isinstance(fn_options, dict) else {}
+    if isinstance(per_function, dict) and name in per_function:
+        return per_function[name]
+    if name in fn_options and not isinstance(fn_options.get(name), dict):
+        return fn_options[name]
+    return options.get(name, fallback)

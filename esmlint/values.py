@@ -1,0 +1,204 @@
+"""Three-valued property values with source locations.
+
+Every property the model exposes is a :class:`Val`: *known* (written in the template, or
+resolved from a parameter default, a SAM Global, a Terraform variable default), *default*
+(the documented AWS or provider default, located at the resource that omits it) or
+*unknown* (a parameter without default, an import, a value computed at apply time).
+Rules fire only on known and default values; that is how esmlint stays quiet where it
+cannot see.
+
+Strings that mix literal text with things only known at deploy time (``${AWS::Region}``,
+the generated name of a queue) are kept as :class:`Sym`: a tuple of literal parts and
+:class:`Token` parts. Two ``Sym`` values that name the same token compare equal, which is
+what lets ``!Sub arn:${AWS::Partition}:sqs:...:${Queue.QueueName}`` in a policy match the
+queue it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+KNOWN = "known"
+DEFAULT = "default"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A place in a file: 1-based line and column; line 0 means "the file as a whole"."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A part of a string that is only known at deploy time.
+
+    ``kind`` is ``pseudo`` (AWS::Region...), ``attr`` (a resource attribute, ``ref`` the
+    logical ID and ``name`` the attribute, ``Ref`` for a plain Ref) or ``opaque`` (anything
+    else that cannot be traced, such as an import).
+    """
+
+    kind: str
+    ref: str
+    name: str = ""
+
+    def render(self) -> str:
+        if self.kind == "pseudo":
+            return "${%s}" % self.ref
+        if self.kind == "attr":
+            return "${%s}" % (self.ref if self.name == "Ref" else f"{self.ref}.{self.name}")
+        return "${?%s}" % self.ref
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A string made of literal parts and deploy-time tokens."""
+
+    parts: tuple[str | Token, ...]
+
+    @staticmethod
+    def of(*parts: str | Token) -> "Sym":
+        merged: list[str | Token] = []
+        for part in parts:
+            if isinstance(part, Sym):
+                items: tuple[str | Token, ...] = part.parts
+            else:
+                items = (part,)
+            for item in items:
+                if isinstance(item, str) and merged and isinstance(merged[-1], str):
+                    merged[-1] = merged[-1] + item
+                elif item != "":
+                    merged.append(item)
+        return Sym(tuple(merged))
+
+    @property
+    def tokens(self) -> Iterator[Token]:
+        return (p for p in self.parts if isinstance(p, Token))
+
+    def literal(self) -> str | None:
+        """The plain string when there is no token left, else None."""
+        if not self.parts:
+            return ""
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return self.parts[0]
+        return None
+
+    def __str__(self) -> str:
+        return "".join(p if isinstance(p, str) else p.render() for p in self.parts)
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """A value that is a reference to a resource in the same model.
+
+    ``attr`` is ``Ref`` for ``!Ref X`` or the attribute of ``!GetAtt X.Attr``; for
+    Terraform it is the attribute name (``arn``, ``url``, ``name``...).
+    """
+
+    resource: str
+    attr: str = "Ref"
+
+    def __str__(self) -> str:
+        return self.resource if self.attr == "Ref" else f"{self.resource}.{self.attr}"
+
+
+@dataclass(frozen=True)
+class Val:
+    """A property value: its state, the value, where it came from and why it is unknown."""
+
+    state: str
+    value: Any = None
+    loc: Loc | None = None
+    reason: str = ""
+    condition: str = ""
+    extra: tuple = field(default=(), compare=False)
+
+    @property
+    def known(self) -> bool:
+        """True for known and default values: the ones rules may fire on."""
+        return self.state != UNKNOWN
+
+    @property
+    def is_default(self) -> bool:
+        return self.state == DEFAULT
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.state == UNKNOWN
+
+    def text(self) -> str:
+        """The value as users wrote it, for messages."""
+        if self.state == UNKNOWN:
+            return "unknown"
+        if isinstance(self.value, bool):
+            return "true" if self.value else "false"
+        return str(self.value)
+
+    def int(self) -> int | None:
+        """The value as an integer when it is a known whole number (or numeric string)."""
+        if self.state == UNKNOWN:
+            return None
+        return as_int(self.value)
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                return None
+            return int(number) if number.is_integer() else None
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def known(value: Any, loc: Loc | None = None, condition: str = "") -> Val:
+    return Val(KNOWN, value, loc, condition=condition)
+
+
+def default(value: Any, loc: Loc | None = None) -> Val:
+    return Val(DEFAULT, value, loc)
+
+
+def unknown(reason: str, loc: Loc | None = None) -> Val:
+    return Val(UNKNOWN, None, loc, reason=reason)
+
+
+MISSING = Val(UNKNOWN, None, None, reason="not set")
