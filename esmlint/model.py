@@ -225,6 +225,9 @@ class Model:
     origins: dict[str, str] = field(default_factory=dict)
     #: Resource id -> options from its Metadata (``esmlint`` key), for suppressions.
     metadata: dict[str, dict] = field(default_factory=dict)
+    #: Links the loader could not make ("invoke-config", "permission", "esm"...): rules
+    #: that need to see every invoker of a function stay silent when these are present.
+    unlinked: set[str] = field(default_factory=set)
 
     def function(self, fid: str) -> Function | None:
         for fn in self.functions:

@@ -126,6 +126,11 @@ class Val:
         return self.state != UNKNOWN
 
     @property
+    def absent(self) -> bool:
+        """True when the template does not set the property at all (or sets AWS::NoValue)."""
+        return self.state == UNKNOWN and self.reason in ("not set", "AWS::NoValue")
+
+    @property
     def is_default(self) -> bool:
         return self.state == DEFAULT
 

@@ -1,0 +1,126 @@
+"""Find the files to lint under the paths a user names.
+
+Discovery only decides which files are *candidates*; whether a candidate is a template is
+decided by its content, in the loader. That split keeps the walk cheap (no file is opened
+here) and lets a directory full of unrelated YAML (CI configs, Helm charts, OpenAPI
+documents) be skipped silently, while a file the user named explicitly is always loaded and
+explained when it is not a template.
+
+Directory walks are deterministic (sorted at every level) so that output, baselines and
+CI logs do not change from one machine to the next.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+#: Suffixes loaded from directory walks. ``.tf.json`` ends in ``.json`` and is already
+#: considered; the content sniff skips it until a Terraform front end claims it.
+TEMPLATE_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".template")
+
+#: Suffixes a Terraform front end will add (hook for later: see :func:`directory_suffixes`).
+TERRAFORM_SUFFIXES: tuple[str, ...] = (".tf", ".tf.json")
+
+#: Directories never entered in a walk: build output, dependencies and tool caches hold
+#: copies of templates (SAM's ``.aws-sam/build``, CDK's ``cdk.out`` before synthesis
+#: settles) or thousands of unrelated files.
+SKIP_DIRS: frozenset[str] = frozenset(
+    {
+        "node_modules",
+        ".aws-sam",
+        "cdk.out",
+        ".terraform",
+        "__pycache__",
+        "venv",
+        "site-packages",
+    }
+)
+
+#: Files larger than this are not read: no real template comes near it (CloudFormation
+#: accepts 1 MB), and reading one would only cost memory and time.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to load: where it is, how to show it, and whether the user named it."""
+
+    path: str
+    explicit: bool
+
+
+@dataclass
+class Discovery:
+    """The candidates found, plus notes for stderr and explicit files that were too large."""
+
+    files: list[Candidate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    too_large: list[Candidate] = field(default_factory=list)
+
+
+def directory_suffixes(terraform: bool = False) -> tuple[str, ...]:
+    """The suffixes a directory walk picks up; Terraform ones once a front end exists."""
+    return TEMPLATE_SUFFIXES + (TERRAFORM_SUFFIXES if terraform else ())
+
+
+def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
+    """Expand files and directories into candidates, each file once, sorted by path.
+
+    A path that does not exist becomes a note: the CLI validates paths before this point,
+    so only library callers meet it.
+    """
+    result = Discovery()
+    chosen: dict[str, Candidate] = {}
+    suffixes = directory_suffixes(terraform)
+    for raw in paths:
+        if os.path.isdir(raw):
+            for path in _walk(raw, suffixes):
+                key = os.path.normcase(os.path.abspath(path))
+                chosen.setdefault(key, Candidate(path, explicit=False))
+        elif os.path.exists(raw):
+            path = os.path.normpath(raw)
+            key = os.path.normcase(os.path.abspath(path))
+            chosen[key] = Candidate(path, explicit=True)
+        else:
+            result.notes.append(f"esmlint: {raw}: no such file or directory")
+    for candidate in sorted(chosen.values(), key=lambda c: c.path):
+        size = _size(candidate.path)
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            if candidate.explicit:
+                result.too_large.append(candidate)
+            else:
+                result.notes.append(
+                    f"esmlint: {candidate.path}: larger than {limit} MiB, skipped"
+                )
+            continue
+        result.files.append(candidate)
+    return result
+
+
+def _walk(root: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """Files under ``root`` with one of ``suffixes``, pruned and in sorted order."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(dirpath, d))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            if name.lower().endswith(suffixes):
+                yield os.path.normpath(os.path.join(dirpath, name))
+
+
+def _skip_dir(parent: str, name: str) -> bool:
+    """Hidden folders, known dependency/build folders and virtual environments."""
+    if name.startswith(".") or name in SKIP_DIRS:
+        return True
+    # A virtual environment can have any name; its marker file cannot.
+    return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -1,0 +1,466 @@
+"""Load the rules, run them over models, and lint whole paths.
+
+Two promises live here. First, one broken rule or one odd file never stops the run: a rule
+that raises becomes an error finding that names the rule and the resource it was looking
+at, and a loader that raises becomes an ESM001 finding for that file, while every other
+rule and file is still checked. Second, the output is deterministic: rules run in ID order
+and findings are sorted by :meth:`Finding.sort_key`, so CI logs and baselines are stable.
+
+Rules are discovered, not registered: every module in the ``esmlint.rules`` package with a
+module-level ``ID`` is a rule (see :mod:`esmlint.rule` for the shape). The rule reference
+(``esmlint rules``, ``esmlint explain``) is generated from the same modules, so code and
+documentation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType, TracebackType
+from typing import Any
+
+from . import discover as _discover
+from . import loaders
+from .findings import Finding, Severity
+from .model import Function, InvokeConfig, Model, Permission, Resource, Role, Source
+
+PARSE_ERROR_ID = "ESM001"
+PARSE_ERROR_NAME = "parse-error"
+INTERNAL_ERROR_NAME = "internal-error"
+
+_PARSE_ERROR_DOC = """A file cannot be read or parsed as a template.
+
+## What it does
+Reports a file that was named explicitly, or that looks like a CloudFormation or SAM
+template, but cannot be read: bytes that are not UTF-8 or UTF-16 text, YAML or JSON
+syntax errors, nesting or size beyond esmlint's safety bounds. The message gives the
+line and column where they are known.
+
+## Why is this bad?
+CloudFormation rejects the file as well, and esmlint cannot check anything in it. Other
+files are still linted.
+
+## Fix
+Correct the syntax at the reported position, or save the file as UTF-8.
+"""
+
+
+class RuleError(Exception):
+    """A rule module that cannot be loaded or is not a valid rule (a bug in esmlint)."""
+
+
+class UnknownRuleError(ValueError):
+    """A rule ID, prefix or name in ``--select`` / ``--ignore`` / ``explain`` matches nothing."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """One rule: its metadata, its documentation and its check."""
+
+    id: str
+    name: str
+    severity: Severity
+    doc: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    check: Callable[[Model, dict], Iterable[Finding]] | None = None
+    module: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> RuleInfo:
+        """Read a rule module's metadata, refusing one that breaks the rule contract."""
+        where = module.__name__
+        rid = getattr(module, "ID", None)
+        name = getattr(module, "NAME", None)
+        severity = getattr(module, "SEVERITY", None)
+        check = getattr(module, "check", None)
+        if not isinstance(rid, str) or not re.fullmatch(r"ESM\d{3}", rid):
+            raise RuleError(f"rule module {where}: ID must look like 'ESM101', got {rid!r}")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+            raise RuleError(f"rule module {where}: NAME must be kebab-case, got {name!r}")
+        if isinstance(severity, str):
+            try:
+                severity = Severity.parse(severity)
+            except KeyError:
+                severity = None
+        if not isinstance(severity, Severity):
+            raise RuleError(f"rule module {where}: SEVERITY must be a Severity")
+        if check is not None and not callable(check):
+            raise RuleError(f"rule module {where}: check must be callable")
+        doc = inspect.cleandoc(module.__doc__ or "")
+        if not doc:
+            raise RuleError(f"rule module {where}: the module docstring (the rule's page) is empty")
+        options = dict(getattr(module, "OPTIONS", None) or {})
+        return cls(rid, name, severity, doc, options, check, where)
+
+
+_BUILTIN_PARSE_ERROR = RuleInfo(
+    PARSE_ERROR_ID, PARSE_ERROR_NAME, Severity.ERROR, inspect.cleandoc(_PARSE_ERROR_DOC)
+)
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> tuple[RuleInfo, ...]:
+    """Every rule in ``esmlint.rules``, sorted by ID; ESM001 is built in if no module has it.
+
+    Raises :class:`RuleError` when a rule module cannot be imported or is malformed: a
+    silently missing rule would pass templates it should fail.
+    """
+    try:
+        package = importlib.import_module("esmlint.rules")
+    except ImportError as exc:
+        raise RuleError(f"the rules package cannot be imported: {exc}") from exc
+    found: dict[str, RuleInfo] = {}
+    names: dict[str, str] = {}
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        if info.ispkg or info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except Exception as exc:  # noqa: BLE001 - any import failure is reported the same way
+            raise RuleError(
+                f"rule module {info.name} cannot be imported: {type(exc).__name__}: {exc}"
+            ) from exc
+        if not hasattr(module, "ID"):
+            continue  # a helper module shared by rules
+        rule = RuleInfo.from_module(module)
+        if rule.id in found:
+            raise RuleError(f"rule {rule.id} is defined twice: {found[rule.id].module}, {info.name}")
+        if rule.name in names:
+            raise RuleError(f"rule name {rule.name} is used by {names[rule.name]} and {rule.id}")
+        found[rule.id] = rule
+        names[rule.name] = rule.id
+    found.setdefault(PARSE_ERROR_ID, _BUILTIN_PARSE_ERROR)
+    return tuple(sorted(found.values(), key=lambda r: r.id))
+
+
+def find_rule(token: str, rules: Sequence[RuleInfo] | None = None) -> RuleInfo:
+    """The rule with this ID or name (case-insensitive); :class:`UnknownRuleError` if none."""
+    wanted = token.strip().lower()
+    for rule in rules if rules is not None else load_rules():
+        if wanted in (rule.id.lower(), rule.name):
+            return rule
+    raise UnknownRuleError(token)
+
+
+def parse_selectors(values: Iterable[str], rules: Sequence[RuleInfo] | None = None
+                    ) -> tuple[str, ...]:
+    """Split comma-separated selectors and check each against the known rules.
+
+    A selector is a rule ID, an ID prefix (``ESM1``, ``ESM10``) or a rule name; it comes
+    back upper-cased (names as their ID). A selector that matches no rule raises
+    :class:`UnknownRuleError`: a typo in ``--ignore`` must not silently ignore nothing.
+    """
+    known = rules if rules is not None else load_rules()
+    result: list[str] = []
+    for value in values:
+        for token in value.split(","):
+            token = token.strip()
+            if not token:
+                continue
+            upper = token.upper()
+            if any(rule.id.startswith(upper) for rule in known):
+                result.append(upper)
+                continue
+            result.append(find_rule(token, known).id)
+    return tuple(result)
+
+
+def is_enabled(rule_id: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """Whether a rule runs: selected (all when nothing is) and not ignored; by prefix."""
+    if select and not any(rule_id.startswith(prefix) for prefix in select):
+        return False
+    return not any(rule_id.startswith(prefix) for prefix in ignore)
+
+
+def rule_options(rule: RuleInfo, model: Model | None,
+                 options: Mapping[str, Mapping[str, Any]] | None) -> dict:
+    """The options a rule's check gets: its defaults, then configuration, then template.
+
+    Configuration and template-level options are keyed by rule ID or name.
+    """
+    merged = dict(rule.options)
+    for layer in (options or {}, model.options if model is not None else {}):
+        for key in (rule.id, rule.name):
+            value = layer.get(key) if isinstance(layer, Mapping) else None
+            if isinstance(value, Mapping):
+                merged.update(value)
+    return merged
+
+
+def run(
+    model: Model,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    rules: Sequence[RuleInfo] | None = None,
+) -> list[Finding]:
+    """Run every enabled rule over one model; findings come back filled in and sorted."""
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else load_rules():
+        if rule.check is None or not is_enabled(rule.id, select, ignore):
+            continue
+        findings.extend(_run_rule(rule, model, rule_options(rule, model, options)))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _run_rule(rule: RuleInfo, model: Model, options: dict) -> list[Finding]:
+    """One rule over one model: its findings, or what it found plus an internal error."""
+    found: list[Finding] = []
+    try:
+        for finding in rule.check(model, options) or ():
+            if not isinstance(finding, Finding):
+                raise TypeError(f"check() yielded {type(finding).__name__}, not a Finding")
+            found.append(_complete(finding, rule, model))
+    except Exception as exc:  # noqa: BLE001 - a rule's bug must not stop the others
+        found.append(internal_error(rule, model, exc, exc.__traceback__))
+    return found
+
+
+def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
+    """Fill what the engine owns: rule ID, name, default severity, path and position."""
+    finding.rule = rule.id
+    finding.name = rule.name
+    if not finding.extra.get("explicit_severity"):
+        finding.severity = rule.severity
+    if not finding.path:
+        finding.path = model.path
+    finding.line = max(finding.line, 1)
+    finding.column = max(finding.column, 1)
+    return finding
+
+
+_MODEL_TYPES = (Source, InvokeConfig, Permission, Resource, Role, Function)
+
+
+def internal_error(rule: RuleInfo, model: Model, exc: BaseException,
+                   tb: TracebackType | None) -> Finding:
+    """The finding for a rule that raised, naming the resource it was checking.
+
+    The resource is read from the rule's innermost frame that holds a model object in a
+    local variable: a rule is a loop over functions and sources, so that is the one it was
+    looking at when it failed. Without one, the finding names the template.
+    """
+    subject = _subject(tb, rule.module)
+    resource = function = ""
+    line = column = 1
+    if subject is not None:
+        resource = subject.id
+        owner = getattr(subject, "function", None)
+        function = owner.id if isinstance(owner, Function) else ""
+        if isinstance(subject, Function):
+            function = subject.id
+        loc = subject.loc
+        if loc is not None and loc.path == model.path and loc.line > 0:
+            line, column = loc.line, max(loc.column, 1)
+    what = resource or model.path
+    detail = str(exc).strip()
+    message = (
+        f"internal error in rule {rule.id} while checking {what}: {type(exc).__name__}"
+        f"{': ' + detail if detail else ''} — please report this bug"
+    )
+    return Finding(
+        rule=rule.id,
+        severity=Severity.ERROR,
+        path=model.path,
+        line=line,
+        column=column,
+        message=message,
+        resource=resource,
+        function=function,
+        name=INTERNAL_ERROR_NAME,
+        key=f"internal-error:{type(exc).__name__}",
+    )
+
+
+def _subject(tb: TracebackType | None, module: str) -> Any:
+    frames = []
+    while tb is not None:
+        if not module or tb.tb_frame.f_globals.get("__name__") == module:
+            frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            if isinstance(value, _MODEL_TYPES):
+                return value
+    return None
+
+
+# --- whole paths ------------------------------------------------------------------------
+
+
+@dataclass
+class LintResult:
+    """Everything a lint over some paths produced.
+
+    ``files`` counts the templates checked (including those that got ESM001); ``notes``
+    are lines for stderr about files that were skipped.
+    """
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_error(path: str, message: str, line: int = 0, column: int = 0,
+                rules: Sequence[RuleInfo] | None = None) -> Finding:
+    """An ESM001 finding; the position is repeated in the message, which users read."""
+    rule = _parse_error_rule(rules)
+    if line > 0:
+        message = f"{message} (line {line}, column {max(column, 1)})"
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        path=path,
+        line=max(line, 1),
+        column=max(column, 1),
+        message=message,
+        name=rule.name,
+        key="parse-error",
+    )
+
+
+def _parse_error_rule(rules: Sequence[RuleInfo] | None) -> RuleInfo:
+    for rule in rules if rules is not None else load_rules():
+        if rule.id == PARSE_ERROR_ID:
+            return rule
+    return _BUILTIN_PARSE_ERROR
+
+
+def lint_paths(
+    paths: Sequence[str],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    rules: Sequence[RuleInfo] | None = None,
+) -> LintResult:
+    """Discover, load and lint every template under ``paths``."""
+    rules = rules if rules is not None else load_rules()
+    found = _discover.discover(paths)
+    result = LintResult(notes=list(found.notes))
+    for candidate in found.too_large:
+        limit = _discover.MAX_FILE_BYTES // (1024 * 1024)
+        result.files += 1
+        result.findings.append(
+            parse_error(candidate.path, f"file larger than {limit} MiB; not read", rules=rules)
+        )
+    for candidate in found.files:
+        findings, counted, notes = lint_file(candidate.path, candidate.explicit, select,
+                                             ignore, options, rules=rules)
+        result.findings.extend(findings)
+        result.files += counted
+        result.notes.extend(notes)
+    result.findings = [f for f in result.findings if is_enabled(f.rule, select, ignore)]
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def lint_file(
+    path: str,
+    explicit: bool,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    rules: Sequence[RuleInfo] | None = None,
+) -> tuple[list[Finding], int, list[str]]:
+    """Lint one file: (findings, 1 if it was a template else 0, notes for stderr)."""
+    rules = rules if rules is not None else load_rules()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if explicit:
+            return [parse_error(path, f"cannot read file: {reason}", rules=rules)], 1, []
+        return [], 0, [f"esmlint: {path}: cannot read file ({reason}), skipped"]
+
+    text, problem, line, column = decode_bytes(data)
+    if problem and explicit:
+        return [parse_error(path, problem, line, column, rules=rules)], 1, []
+    if text is None:
+        return [], 0, []
+    try:
+        loaded = loaders.load_text(path, text, explicit)
+    except Exception as exc:  # noqa: BLE001 - one file's loader bug must not stop the others
+        detail = str(exc).strip()
+        message = (f"internal error while loading this file: {type(exc).__name__}"
+                   f"{': ' + detail if detail else ''} — please report this bug")
+        return [parse_error(path, message, rules=rules)], 1, []
+
+    if not loaded.is_template:
+        if explicit:
+            return [], 0, [f"esmlint: {path}: not a CloudFormation/SAM template, skipped"]
+        return [], 0, []
+    notes = [f"esmlint: {path}: {note}" for note in loaded.notes]
+    if problem:
+        # Not valid text, but it reads as a template: report it, do not lint it.
+        return [parse_error(path, problem, line, column, rules=rules)], 1, notes
+    if loaded.error:
+        finding = parse_error(path, loaded.error, loaded.line, loaded.column, rules=rules)
+        return [finding], 1, notes
+    if loaded.model is None:
+        return [], 1, notes
+    return run(loaded.model, select, ignore, options, rules=rules), 1, notes
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str, int, int]:
+    """Bytes to text: ``(text, problem, line, column)``.
+
+    A byte-order mark picks UTF-8, UTF-16 or UTF-32 (editors on Windows write UTF-16 with
+    a BOM); without one the text must be UTF-8. Binary data (a NUL byte without a BOM)
+    gives ``text=None``. Text that is not valid in its encoding comes back decoded with
+    replacement characters, so the loader can still tell whether it is a template, plus
+    the problem and its position.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body.decode(encoding), "", 0, 0
+            except UnicodeDecodeError as exc:
+                text = body.decode(encoding, errors="replace")
+                line, column = _position(body[: exc.start].decode(encoding, errors="replace"))
+                return text, f"file is not valid {encoding.upper()} text", line, column
+    if b"\x00" in data[:8192]:
+        return None, "file is binary, not a text template", 0, 0
+    try:
+        return data.decode("utf-8"), "", 0, 0
+    except UnicodeDecodeError as exc:
+        line, column = _position(data[: exc.start].decode("utf-8", errors="replace"))
+        problem = (f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                   "save it as UTF-8")
+        return data.decode("utf-8", errors="replace"), problem, line, column
+
+
+def _position(prefix: str) -> tuple[int, int]:
+    """1-based line and column just after ``prefix``."""
+    line = prefix.count("\n") + 1
+    return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
+

@@ -1,0 +1,811 @@
+"""CloudFormation (and CDK output) into the invocation model; SAM goes through sam.py.
+
+The builder indexes the template's resources once, turns the ones that matter into model
+entities (queues, streams, tables, topics, keys, roles, functions), then links the
+resources that invoke functions (event source mappings, invoke configs, permissions,
+subscriptions, notifications, rules) to the function they name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import (
+    ASYNC,
+    POLL,
+    SYNC,
+    Function,
+    InvokeConfig,
+    Model,
+    Permission,
+    Policy,
+    Resource,
+    Role,
+    Source,
+    Statement,
+)
+from ..values import Loc, Sym, Token, Val, default, known, unknown
+from .intrinsics import Resolver
+from .yaml import MDict
+
+P = Token("pseudo", "AWS::Partition")
+R = Token("pseudo", "AWS::Region")
+A = Token("pseudo", "AWS::AccountId")
+
+#: CloudFormation resource type -> model resource kind.
+KINDS = {
+    "AWS::SQS::Queue": "sqs",
+    "AWS::SNS::Topic": "sns",
+    "AWS::Kinesis::Stream": "kinesis",
+    "AWS::Kinesis::StreamConsumer": "kinesis-consumer",
+    "AWS::DynamoDB::Table": "dynamodb",
+    "AWS::DynamoDB::GlobalTable": "dynamodb",
+    "AWS::Serverless::SimpleTable": "dynamodb",
+    "AWS::S3::Bucket": "s3",
+    "AWS::KMS::Key": "kms",
+    "AWS::KMS::Alias": "kms-alias",
+    "AWS::MSK::Cluster": "msk",
+    "AWS::MSK::ServerlessCluster": "msk",
+    "AWS::AmazonMQ::Broker": "mq",
+    "AWS::DocDB::DBCluster": "docdb",
+    "AWS::Events::EventBus": "eventbus",
+    "AWS::Events::Rule": "rule",
+    "AWS::Lambda::Alias": "alias",
+    "AWS::Lambda::Version": "version",
+    "AWS::Lambda::Url": "url",
+    "AWS::ApiGateway::RestApi": "api",
+    "AWS::ApiGatewayV2::Api": "httpapi",
+    "AWS::Serverless::Api": "api",
+    "AWS::Serverless::HttpApi": "httpapi",
+    "AWS::Cognito::UserPool": "userpool",
+    "AWS::Logs::LogGroup": "loggroup",
+    "AWS::SecretsManager::Secret": "secret",
+}
+
+#: Event source mapping properties kept as source settings (CloudFormation names).
+ESM_SETTINGS = (
+    "BatchSize", "MaximumBatchingWindowInSeconds", "StartingPosition",
+    "StartingPositionTimestamp", "ParallelizationFactor", "MaximumRetryAttempts",
+    "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "TumblingWindowInSeconds",
+    "DestinationConfig", "FunctionResponseTypes", "FilterCriteria", "ScalingConfig",
+    "Enabled", "Topics", "Queues", "SourceAccessConfigurations", "SelfManagedEventSource",
+    "AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig",
+    "DocumentDBEventSourceConfig", "ProvisionedPollerConfig", "KmsKeyArn", "MetricsConfig",
+)
+
+
+def build_model(path: str, data: dict, kind: str) -> Model:
+    """Build the model of one CloudFormation or SAM template."""
+    return Builder(path, data, kind).build()
+
+
+class Builder:
+    """Turns one decoded template into a :class:`Model`."""
+
+    def __init__(self, path: str, data: dict, kind: str) -> None:
+        self.path = path
+        self.data = data
+        raw = data.get("Resources")
+        self.raw: dict = raw if isinstance(raw, dict) else {}
+        self.resolver = Resolver(path, data)
+        # The resolver knows resources SAM will generate too, so Refs to them resolve.
+        self.resolver.resources = dict(self.raw)
+        self.model = Model(path=path, format=kind)
+        self.sam = kind == "sam"
+        self.alias_of: dict[str, tuple[str, str]] = {}
+
+    # -- helpers ------------------------------------------------------------------
+    def loc(self, rid: str) -> Loc:
+        return self.resolver.loc(self.raw, rid)
+
+    def props(self, rid: str) -> dict:
+        resource = self.raw.get(rid)
+        if isinstance(resource, dict):
+            properties = resource.get("Properties")
+            if isinstance(properties, dict):
+                return properties
+        return {}
+
+    def type_of(self, rid: str) -> str:
+        resource = self.raw.get(rid)
+        if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
+            return resource["Type"]
+        return ""
+
+    def get(self, props: Any, key: str, rid: str) -> Val:
+        value = self.resolver.get(props, key)
+        if value.loc is None or value.reason == "not set":
+            return unknown(value.reason, self.loc(rid)) if not value.known else value
+        return value
+
+    def prop_or_default(self, props: Any, key: str, rid: str, fallback: Any) -> Val:
+        """The property when set; the AWS default (located at the resource) when absent."""
+        if isinstance(props, dict) and key in props:
+            return self.resolver.get(props, key)
+        return default(fallback, self.loc(rid))
+
+    # -- build --------------------------------------------------------------------
+    def build(self) -> Model:
+        metadata = self.data.get("Metadata")
+        if isinstance(metadata, dict) and isinstance(metadata.get("esmlint"), dict):
+            self.model.options = dict(metadata["esmlint"])
+        if self.sam:
+            from .sam import SamExpander
+
+            self.sam_expander: SamExpander | None = SamExpander(self)
+            self.sam_expander.register_generated()
+        else:
+            self.sam_expander = None
+        for rid in self.raw:
+            if not isinstance(rid, str):
+                continue
+            self.model.locations[rid] = self.loc(rid)
+            resource = self.raw.get(rid)
+            if isinstance(resource, dict) and isinstance(resource.get("Metadata"), dict):
+                meta = resource["Metadata"].get("esmlint")
+                if isinstance(meta, dict):
+                    self.model.metadata[rid] = meta
+            rtype = self.type_of(rid)
+            kind = KINDS.get(rtype)
+            if kind:
+                self.model.resources[rid] = self.resource(rid, rtype, kind)
+            elif rtype and rid not in self.model.resources:
+                self.model.resources[rid] = Resource(rid, "other", rtype, self.loc(rid))
+        for rid in self.raw:
+            rtype = self.type_of(rid)
+            if rtype == "AWS::IAM::Role":
+                self.model.roles[rid] = self.role(rid)
+        if self.sam_expander:
+            self.sam_expander.expand_functions()
+        for rid in self.raw:
+            if self.type_of(rid) == "AWS::Lambda::Function":
+                self.model.functions.append(self.function(rid))
+        self.attach_policies()
+        self.link()
+        return self.model
+
+    # -- resources ----------------------------------------------------------------
+    def resource(self, rid: str, rtype: str, kind: str) -> Resource:
+        props = self.props(rid)
+        res = Resource(rid, kind, rtype, self.loc(rid))
+        get = self.resolver.get
+        if kind == "sqs":
+            res.props["visibility_timeout"] = self.prop_or_default(
+                props, "VisibilityTimeout", rid, 30
+            )
+            name = get(props, "QueueName")
+            res.props["name"] = name
+            fifo = get(props, "FifoQueue")
+            if not fifo.known and not self.resolver.has(props, "FifoQueue"):
+                literal = name.value if name.known and isinstance(name.value, str) else None
+                fifo = default(bool(literal and literal.endswith(".fifo")), self.loc(rid))
+            res.props["fifo"] = fifo
+            self.redrive(res, props)
+            res.props["kms_key"] = get(props, "KmsMasterKeyId")
+            res.props["message_retention"] = self.prop_or_default(
+                props, "MessageRetentionPeriod", rid, 345600
+            )
+            res.arn = self.arn("sqs", rid, name, "QueueName", "")
+        elif kind == "sns":
+            name = get(props, "TopicName")
+            res.props["name"] = name
+            fifo = get(props, "FifoTopic")
+            if not self.resolver.has(props, "FifoTopic"):
+                literal = name.value if name.known and isinstance(name.value, str) else None
+                fifo = default(bool(literal and literal.endswith(".fifo")), self.loc(rid))
+            res.props["fifo"] = fifo
+            res.props["kms_key"] = get(props, "KmsMasterKeyId")
+            res.arn = self.arn("sns", rid, name, "TopicName", "")
+        elif kind == "kinesis":
+            name = get(props, "Name")
+            res.props["name"] = name
+            res.props["kms_key"] = self.resolver.path(props, "StreamEncryption.KeyId")
+            res.arn = self.arn("kinesis", rid, name, "Name", "stream/")
+        elif kind == "kinesis-consumer":
+            res.arn = Sym.of(Token("attr", rid, "ConsumerARN"))
+            res.props["stream"] = get(props, "StreamARN")
+        elif kind == "dynamodb":
+            name = get(props, "TableName")
+            res.props["name"] = name
+            if rtype == "AWS::Serverless::SimpleTable":
+                res.props["stream_enabled"] = default(False, self.loc(rid))
+            elif self.resolver.has(props, "StreamSpecification"):
+                spec = get(props, "StreamSpecification")
+                res.props["stream_enabled"] = (
+                    known(True, spec.loc) if spec.known else unknown(spec.reason, spec.loc)
+                )
+            else:
+                res.props["stream_enabled"] = default(False, self.loc(rid))
+            res.arn = self.arn("dynamodb", rid, name, "TableName", "table/")
+        elif kind == "s3":
+            name = get(props, "BucketName")
+            res.props["name"] = name
+            if name.known and isinstance(name.value, (str, Sym)):
+                res.arn = Sym.of("arn:", P, ":s3:::", name.value)
+            else:
+                res.arn = Sym.of("arn:", P, ":s3:::", Token("attr", rid, "Ref"))
+        elif kind == "kms":
+            res.arn = Sym.of(Token("attr", rid, "Arn"))
+            res.props["key_policy"] = known(
+                self.policy(self.resolver.get(props, "KeyPolicy"), f"key policy of {rid}"),
+                self.loc(rid),
+            )
+        elif kind == "mq":
+            res.props["public"] = get(props, "PubliclyAccessible")
+            res.props["engine"] = get(props, "EngineType")
+            res.arn = Sym.of(Token("attr", rid, "Arn"))
+        elif kind in ("msk", "docdb", "rule", "eventbus", "userpool", "secret"):
+            res.arn = Sym.of(Token("attr", rid, "Arn"))
+            if kind == "eventbus":
+                res.props["name"] = get(props, "Name")
+        elif kind in ("alias", "version"):
+            res.props["function"] = get(props, "FunctionName")
+            if kind == "alias":
+                res.props["name"] = get(props, "Name")
+        elif kind == "loggroup":
+            res.props["name"] = get(props, "LogGroupName")
+        return res
+
+    def arn(self, service: str, rid: str, name: Val, attr: str, prefix: str) -> Sym:
+        """The ARN of a resource, with its name literal when the template sets it."""
+        if name.known and isinstance(name.value, (str, Sym)):
+            tail: Any = name.value
+        else:
+            tail = Token("attr", rid, attr)
+        return Sym.of("arn:", P, f":{service}:", R, ":", A, ":", prefix, tail)
+
+    def redrive(self, res: Resource, props: dict) -> None:
+        value = self.resolver.get(props, "RedrivePolicy")
+        if not self.resolver.has(props, "RedrivePolicy"):
+            res.props["redrive"] = default(None, res.loc)
+            return
+        policy = value.value if value.known else None
+        if isinstance(policy, str):
+            try:
+                policy = json.loads(policy)
+            except ValueError:
+                policy = None
+        if not isinstance(policy, dict):
+            res.props["redrive"] = unknown(value.reason or "RedrivePolicy not readable", value.loc)
+            return
+        res.props["redrive"] = known(policy, value.loc)
+        count = self.resolver.get(policy, "maxReceiveCount", value.loc)
+        res.props["max_receive_count"] = Val(count.state, count.value, count.loc or value.loc,
+                                             count.reason)
+        res.props["dead_letter_target"] = self.resolver.get(
+            policy, "deadLetterTargetArn", value.loc
+        )
+
+    # -- IAM ----------------------------------------------------------------------
+    def policy(self, document: Val, source: str) -> Policy:
+        """Parse a policy document (mapping, JSON string or Fn::Sub'ed JSON)."""
+        policy = Policy(source=source, loc=document.loc)
+        if not document.known:
+            policy.unresolved = document.reason or "policy document not readable"
+            return policy
+        body = document.value
+        if isinstance(body, Sym):
+            body = _sym_json(body)
+        if isinstance(body, str):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                policy.unresolved = "policy document is not valid JSON"
+                return policy
+        if not isinstance(body, dict):
+            policy.unresolved = "policy document is not a mapping"
+            return policy
+        statements = self.resolver.get(body, "Statement", document.loc)
+        if not statements.known:
+            policy.unresolved = statements.reason
+            return policy
+        items = statements.value
+        if isinstance(items, dict):
+            items = [items]
+        if not isinstance(items, list):
+            policy.unresolved = "Statement is not a list"
+            return policy
+        for index, item in enumerate(items):
+            item_val = self.resolver.get(items, index, statements.loc)
+            policy.statements.append(self.statement(item_val, source))
+        return policy
+
+    def statement(self, item: Val, source: str) -> Statement:
+        if not item.known or not isinstance(item.value, dict):
+            return Statement("Allow", None, None, loc=item.loc, source=source,
+                             unresolved=item.reason or "statement not readable")
+        body = item.value
+        effect = self.resolver.text(body.get("Effect", "Allow"), item.loc)
+        statement = Statement(
+            effect=effect.value if effect.known and isinstance(effect.value, str) else "Allow",
+            actions=self.string_list(body, "Action", item.loc),
+            resources=self.string_list(body, "Resource", item.loc),
+            not_actions=self.string_list(body, "NotAction", item.loc),
+            not_resources=self.string_list(body, "NotResource", item.loc),
+            has_condition="Condition" in body,
+            principals=self.principals(body.get("Principal"), item.loc),
+            loc=item.loc,
+            source=source,
+        )
+        if not effect.known:
+            statement.unresolved = "Effect not readable"
+        return statement
+
+    def string_list(self, body: dict, key: str, loc: Loc | None) -> list[Val] | None:
+        if key not in body:
+            return None
+        value = self.resolver.get(body, key, loc)
+        if not value.known:
+            return [value]
+        items = value.value if isinstance(value.value, list) else [value.value]
+        if isinstance(value.value, list):
+            return [self.resolver.text(item, value.loc) for item in items]
+        return [self.resolver.text(value.value, value.loc)]
+
+    def principals(self, node: Any, loc: Loc | None) -> list[Val] | None:
+        if node is None:
+            return None
+        value = self.resolver.resolve(node, loc)
+        if not value.known:
+            return [value]
+        if isinstance(value.value, (str, Sym)):
+            return [value]
+        result: list[Val] = []
+        if isinstance(value.value, dict):
+            for key in ("Service", "AWS", "Federated", "CanonicalUser"):
+                if key in value.value:
+                    inner = self.resolver.resolve(value.value[key], loc)
+                    items = inner.value if inner.known and isinstance(inner.value, list) else [
+                        inner.value
+                    ] if inner.known else None
+                    if items is None:
+                        result.append(inner)
+                        continue
+                    for entry in items:
+                        result.append(self.resolver.text(entry, loc))
+        return result
+
+    def role(self, rid: str) -> Role:
+        props = self.props(rid)
+        role = Role(rid, self.loc(rid))
+        role.trust = self.policy(self.resolver.get(props, "AssumeRolePolicyDocument"),
+                                 f"trust policy of {rid}")
+        policies = self.resolver.get(props, "Policies")
+        if policies.known and isinstance(policies.value, list):
+            for index, entry in enumerate(policies.value):
+                entry_val = self.resolver.get(policies.value, index)
+                if entry_val.known and isinstance(entry_val.value, dict):
+                    name = entry_val.value.get("PolicyName", index)
+                    role.policies.append(self.policy(
+                        self.resolver.get(entry_val.value, "PolicyDocument", entry_val.loc),
+                        f"inline policy {name} of {rid}",
+                    ))
+                else:
+                    role.policies.append(Policy(unresolved=entry_val.reason or "unreadable",
+                                                source=f"inline policy of {rid}"))
+        elif self.resolver.has(props, "Policies"):
+            role.policies.append(Policy(unresolved=policies.reason or "Policies not readable",
+                                        source=f"inline policies of {rid}"))
+        self.managed_arns(role, self.resolver.get(props, "ManagedPolicyArns"),
+                          self.resolver.has(props, "ManagedPolicyArns"))
+        return role
+
+    def managed_arns(self, role: Role, value: Val, present: bool) -> None:
+        if not present:
+            return
+        if not value.known or not isinstance(value.value, list):
+            role.managed_policies.append(unknown(value.reason or "ManagedPolicyArns not a list",
+                                                 value.loc))
+            return
+        for index in range(len(value.value)):
+            role.managed_policies.append(self.resolver.text(value.value[index], value.loc))
+
+    def attach_policies(self) -> None:
+        """Attach AWS::IAM::Policy / ManagedPolicy / RolePolicy resources to their roles."""
+        for rid in self.raw:
+            rtype = self.type_of(rid)
+            if rtype not in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+                             "AWS::IAM::RolePolicy"):
+                continue
+            props = self.props(rid)
+            policy = self.policy(self.resolver.get(props, "PolicyDocument"),
+                                 f"{rtype} {rid}")
+            if rtype == "AWS::IAM::RolePolicy":
+                targets = [self.resolver.get(props, "RoleName")]
+            else:
+                roles = self.resolver.get(props, "Roles")
+                if not roles.known:
+                    targets = [roles] if self.resolver.has(props, "Roles") else []
+                elif isinstance(roles.value, list):
+                    targets = [self.resolver.get(roles.value, i, roles.loc)
+                               for i in range(len(roles.value))]
+                else:
+                    targets = [unknown("Roles is not a list", roles.loc)]
+            for target in targets:
+                role = self.role_named(target)
+                if role is not None:
+                    role.policies.append(policy)
+                else:
+                    self.open_all_roles(f"{rid} attaches to a role esmlint cannot resolve")
+        # Customer managed policies listed in a role's ManagedPolicyArns.
+        for role in self.model.roles.values():
+            kept: list[Val] = []
+            for arn in role.managed_policies:
+                target = self.model_ref(arn)
+                if target and self.type_of(target) == "AWS::IAM::ManagedPolicy":
+                    continue  # its document was attached through its Roles, or below
+                kept.append(arn)
+            role.managed_policies = kept
+        for rid in self.raw:
+            if self.type_of(rid) != "AWS::IAM::ManagedPolicy":
+                continue
+            for role in self.model.roles.values():
+                for arn in list(self.raw_managed(role.id)):
+                    if self.model_ref(arn) == rid:
+                        role.policies.append(self.policy(
+                            self.resolver.get(self.props(rid), "PolicyDocument"),
+                            f"AWS::IAM::ManagedPolicy {rid}"))
+
+    def raw_managed(self, rid: str) -> list[Val]:
+        props = self.props(rid)
+        value = self.resolver.get(props, "ManagedPolicyArns")
+        if value.known and isinstance(value.value, list):
+            return [self.resolver.text(item, value.loc) for item in value.value]
+        return []
+
+    def model_ref(self, value: Val) -> str:
+        if value.known and isinstance(value.value, Sym):
+            parts = value.value.parts
+            if len(parts) == 1 and isinstance(parts[0], Token) and parts[0].kind == "attr":
+                return parts[0].ref
+        return ""
+
+    def role_named(self, value: Val) -> Role | None:
+        rid = self.model_ref(value)
+        if rid in self.model.roles:
+            return self.model.roles[rid]
+        if value.known and isinstance(value.value, str):
+            for role_id, role in self.model.roles.items():
+                name = self.resolver.get(self.props(role_id), "RoleName")
+                if name.known and name.value == value.value:
+                    return role
+        return None
+
+    def open_all_roles(self, reason: str) -> None:
+        for role in self.model.roles.values():
+            if not role.open_ended:
+                role.open_ended = reason
+
+    # -- functions ----------------------------------------------------------------
+    def function(self, rid: str) -> Function:
+        props = self.props(rid)
+        fn = Function(rid, "AWS::Lambda::Function", self.loc(rid))
+        self.fill_function(fn, props)
+        fn.role_ref = self.resolver.get(props, "Role")
+        fn.role = self.role_from_ref(fn.role_ref)
+        fn.dead_letter = self.resolver.path(props, "DeadLetterConfig.TargetArn")
+        return fn
+
+    def fill_function(self, fn: Function, props: dict) -> None:
+        rid = fn.id
+        fn.timeout = self.prop_or_default(props, "Timeout", rid, 3)
+        fn.reserved_concurrency = self.resolver.get(props, "ReservedConcurrentExecutions")
+        fn.recursive_loop = self.prop_or_default(props, "RecursiveLoop", rid, "Terminate")
+        fn.name = self.resolver.get(props, "FunctionName")
+        fn.vpc = self.resolver.has(props, "VpcConfig")
+        if fn.name.known and isinstance(fn.name.value, (str, Sym)):
+            tail: Any = fn.name.value
+        else:
+            tail = Token("attr", rid, "Ref")
+        fn.arn = Sym.of("arn:", P, ":lambda:", R, ":", A, ":function:", tail)
+        fn.options = dict(self.model.metadata.get(rid, {}))
+        tags = self.resolver.get(props, "Tags")
+        fn.options.update(_tag_options(tags.value if tags.known else None))
+        for key in ("MemorySize", "Runtime", "Handler", "Environment", "Layers"):
+            if key in props:
+                fn.props[key] = self.resolver.get(props, key)
+
+    def role_from_ref(self, ref: Val) -> Role | None:
+        rid = self.model_ref(ref)
+        if rid in self.model.roles:
+            return self.model.roles[rid]
+        return None
+
+    # -- linking invokers to functions ----------------------------------------------
+    def find_function(self, value: Val) -> tuple[Function | None, str]:
+        """The function a FunctionName / ARN value names, and its qualifier."""
+        if not value.known:
+            return None, ""
+        functions = {fn.id: fn for fn in self.model.functions}
+        if isinstance(value.value, Sym):
+            parts = value.value.parts
+            tokens = [p for p in parts if isinstance(p, Token)]
+            if len(tokens) == 1 and tokens[0].kind == "attr":
+                token = tokens[0]
+                text = "".join(p for p in parts if isinstance(p, str))
+                qualifier = ""
+                tail = parts[-1]
+                if isinstance(tail, str) and tail.startswith(":"):
+                    qualifier = tail[1:]
+                if len(parts) > 1 and not ("function:" in text or qualifier):
+                    return None, ""
+                if token.ref in functions:
+                    return functions[token.ref], qualifier
+                if token.ref in self.alias_of:
+                    fid, alias = self.alias_of[token.ref]
+                    return functions.get(fid), alias
+                res = self.model.resources.get(token.ref)
+                if res is not None and res.kind in ("alias", "version"):
+                    fn, _ = self.find_function(res.get("function"))
+                    if res.kind == "alias":
+                        name = res.get("name")
+                        return fn, name.value if name.known and isinstance(
+                            name.value, str) else "?"
+                    return fn, "version"
+            return None, ""
+        if isinstance(value.value, str):
+            text = value.value
+            name, qualifier = text, ""
+            if text.startswith("arn:"):
+                pieces = text.split(":")
+                if len(pieces) < 7 or pieces[5] != "function":
+                    return None, ""
+                name = pieces[6]
+                qualifier = pieces[7] if len(pieces) > 7 else ""
+            elif ":" in text:
+                name, _, qualifier = text.partition(":")
+            for fn in self.model.functions:
+                if fn.name.known and fn.name.value == name:
+                    return fn, qualifier
+        return None, ""
+
+    def link(self) -> None:
+        for rid in self.raw:
+            rtype = self.type_of(rid)
+            linker = _LINKERS.get(rtype)
+            if linker is not None:
+                linker(self, rid, self.props(rid))
+
+    def add_source(self, fn: Function, source: Source) -> None:
+        fn.sources.append(source)
+
+    def esm(self, rid: str, props: dict) -> None:
+        fn, qualifier = self.find_function(self.resolver.get(props, "FunctionName"))
+        if fn is None:
+            return
+        arn = self.resolver.get(props, "EventSourceArn")
+        source = Source(rid, POLL, "unknown", self.loc(rid), fn, arn=arn, qualifier=qualifier)
+        self.esm_settings(source, props)
+        if self.resolver.has(props, "SelfManagedEventSource"):
+            source.kind = "kafka"
+        else:
+            source.kind, source.resource = self.source_kind(arn)
+        self.add_source(fn, source)
+
+    def esm_settings(self, source: Source, props: dict) -> None:
+        for key in ESM_SETTINGS:
+            if isinstance(props, dict) and key in props:
+                source.settings[key] = self.resolver.get(props, key)
+
+    def source_kind(self, arn: Val) -> tuple[str, Resource | None]:
+        """Source type from the resource an ARN refers to, or from the ARN itself (A.0)."""
+        rid = self.model_ref(arn)
+        if rid:
+            res = self.model.resources.get(rid)
+            if res is None:
+                return "unknown", None
+            token = next(arn.value.tokens)
+            if res.kind == "dynamodb":
+                return ("dynamodb" if token.name == "StreamArn" else "dynamodb-table"), res
+            if res.kind == "kinesis-consumer":
+                stream = self.model.resources.get(self.model_ref(res.get("stream")))
+                return "kinesis", stream
+            mapping = {"sqs": "sqs", "kinesis": "kinesis", "msk": "msk", "mq": "mq",
+                       "docdb": "documentdb"}
+            return mapping.get(res.kind, "unknown"), res
+        if arn.known:
+            text = str(arn.value)
+            pieces = text.split(":")
+            if len(pieces) >= 6 and pieces[0] == "arn":
+                service = pieces[2]
+                if service == "sqs":
+                    return "sqs", None
+                if service == "kinesis":
+                    return "kinesis", None
+                if service == "dynamodb":
+                    return ("dynamodb" if "/stream/" in text else "dynamodb-table"), None
+                if service == "kafka":
+                    return "msk", None
+                if service == "mq":
+                    return "mq", None
+                if service == "rds":
+                    return "documentdb", None
+        return "unknown", None
+
+    def invoke_config(self, rid: str, props: dict) -> None:
+        fn, _ = self.find_function(self.resolver.get(props, "FunctionName"))
+        if fn is None:
+            return
+        qualifier = self.resolver.get(props, "Qualifier")
+        config = InvokeConfig(
+            rid, self.loc(rid), fn,
+            qualifier=str(qualifier.value) if qualifier.known else "?",
+            max_retry_attempts=self.resolver.get(props, "MaximumRetryAttempts"),
+            max_event_age=self.resolver.get(props, "MaximumEventAgeInSeconds"),
+            on_success=self.resolver.path(props, "DestinationConfig.OnSuccess.Destination"),
+            on_failure=self.resolver.path(props, "DestinationConfig.OnFailure.Destination"),
+        )
+        fn.invoke_configs.append(config)
+        self.model.invoke_configs.append(config)
+
+    def permission(self, rid: str, props: dict) -> None:
+        resource = self.raw.get(rid)
+        depends = resource.get("DependsOn") if isinstance(resource, dict) else None
+        perm = Permission(
+            rid, self.loc(rid), self.resolver.get(props, "FunctionName"),
+            action=self.resolver.get(props, "Action"),
+            principal=self.resolver.get(props, "Principal"),
+            source_arn=self.resolver.get(props, "SourceArn"),
+            source_account=self.resolver.get(props, "SourceAccount"),
+            url_auth_type=self.resolver.get(props, "FunctionUrlAuthType"),
+            depends_on=_names(depends),
+        )
+        self.model.permissions.append(perm)
+
+    def push(self, fn_value: Val, rid: str, kind: str, mode: str, loc: Loc,
+             invoker: str, extra: dict | None = None) -> None:
+        fn, qualifier = self.find_function(fn_value)
+        if fn is None:
+            return
+        source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
+                        extra=extra or {})
+        self.add_source(fn, source)
+
+    def bucket(self, rid: str, props: dict) -> None:
+        configs = self.resolver.path(props, "NotificationConfiguration.LambdaConfigurations")
+        if not configs.known or not isinstance(configs.value, list):
+            return
+        for index, item in enumerate(configs.value):
+            entry = self.resolver.get(configs.value, index, configs.loc)
+            if entry.known and isinstance(entry.value, dict):
+                self.push(self.resolver.get(entry.value, "Function", entry.loc), rid, "s3",
+                          ASYNC, entry.loc or self.loc(rid), rid,
+                          {"filter": entry.value.get("Filter"),
+                           "events": self.resolver.get(entry.value, "Event", entry.loc)})
+
+    def topic(self, rid: str, props: dict) -> None:
+        subs = self.resolver.get(props, "Subscription")
+        if not subs.known or not isinstance(subs.value, list):
+            return
+        for index, item in enumerate(subs.value):
+            entry = self.resolver.get(subs.value, index, subs.loc)
+            if entry.known and isinstance(entry.value, dict):
+                protocol = self.resolver.get(entry.value, "Protocol", entry.loc)
+                if protocol.known and str(protocol.value).lower() == "lambda":
+                    self.push(self.resolver.get(entry.value, "Endpoint", entry.loc), rid, "sns",
+                              ASYNC, entry.loc or self.loc(rid), rid)
+
+    def subscription(self, rid: str, props: dict) -> None:
+        protocol = self.resolver.get(props, "Protocol")
+        if protocol.known and str(protocol.value).lower() == "lambda":
+            topic = self.model_ref(self.resolver.get(props, "TopicArn"))
+            self.push(self.resolver.get(props, "Endpoint"), rid, "sns", ASYNC, self.loc(rid),
+                      topic or rid)
+
+    def rule(self, rid: str, props: dict) -> None:
+        targets = self.resolver.get(props, "Targets")
+        if not targets.known or not isinstance(targets.value, list):
+            return
+        for index, item in enumerate(targets.value):
+            entry = self.resolver.get(targets.value, index, targets.loc)
+            if entry.known and isinstance(entry.value, dict):
+                self.push(self.resolver.get(entry.value, "Arn", entry.loc), rid, "eventbridge",
+                          ASYNC, entry.loc or self.loc(rid), rid)
+
+    def schedule(self, rid: str, props: dict) -> None:
+        self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
+                  self.loc(rid), rid)
+
+    def log_subscription(self, rid: str, props: dict) -> None:
+        self.push(self.resolver.get(props, "DestinationArn"), rid, "logs", ASYNC,
+                  self.loc(rid), rid)
+
+    def topic_rule(self, rid: str, props: dict) -> None:
+        actions = self.resolver.path(props, "TopicRulePayload.Actions")
+        if not actions.known or not isinstance(actions.value, list):
+            return
+        for index, item in enumerate(actions.value):
+            entry = self.resolver.get(actions.value, index, actions.loc)
+            if entry.known and isinstance(entry.value, dict) and "Lambda" in entry.value:
+                self.push(self.resolver.path(entry.value, "Lambda.FunctionArn", entry.loc), rid,
+                          "iot", ASYNC, entry.loc or self.loc(rid), rid)
+
+    def url(self, rid: str, props: dict) -> None:
+        self.push(self.resolver.get(props, "TargetFunctionArn"), rid, "url", SYNC,
+                  self.loc(rid), rid, {"auth_type": self.resolver.get(props, "AuthType")})
+
+    def alias(self, rid: str, props: dict) -> None:
+        fn, _ = self.find_function(self.resolver.get(props, "FunctionName"))
+        if fn is not None:
+            name = self.resolver.get(props, "Name")
+            if name.known and isinstance(name.value, str):
+                fn.aliases = fn.aliases + (name.value,)
+
+
+def _sym_json(sym: Sym) -> Any:
+    """A Fn::Sub'ed JSON policy: parse it with tokens kept as placeholder strings."""
+    placeholders: dict[str, Token] = {}
+    text_parts = []
+    for part in sym.parts:
+        if isinstance(part, Token):
+            key = f"\u0000{len(placeholders)}\u0000"
+            placeholders[key] = part
+            text_parts.append(key)
+        else:
+            text_parts.append(part)
+    try:
+        data = json.loads("".join(text_parts))
+    except ValueError:
+        return None
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: restore(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [restore(v) for v in node]
+        if isinstance(node, str) and "\u0000" in node:
+            pieces: list[Any] = []
+            for chunk in node.split("\u0000"):
+                key = f"\u0000{chunk}\u0000"
+                pieces.append(placeholders.get(key, chunk))
+            return {"Fn::Sub": _sym_to_sub(Sym.of(*pieces))}
+        return node
+
+    return restore(data)
+
+
+def _sym_to_sub(sym: Sym) -> str:
+    return str(sym)
+
+
+def _names(depends: Any) -> tuple[str, ...]:
+    if isinstance(depends, str):
+        return (depends,)
+    if isinstance(depends, list):
+        return tuple(d for d in depends if isinstance(d, str))
+    return ()
+
+
+def _tag_options(tags: Any) -> dict:
+    """Per-function rule options from tags ``esmlint:ESM108:min-seconds-per-record``."""
+    options: dict = {}
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(tags, list):
+        pairs = [(t.get("Key"), t.get("Value")) for t in tags if isinstance(t, dict)]
+    elif isinstance(tags, dict):
+        pairs = list(tags.items())
+    for key, value in pairs:
+        if isinstance(key, str) and key.startswith("esmlint:"):
+            pieces = key.split(":")
+            if len(pieces) == 3:
+                options.setdefault(pieces[1], {})[pieces[2]] = value
+    return options
+
+
+_LINKERS = {
+    "AWS::Lambda::EventSourceMapping": Builder.esm,
+    "AWS::Lambda::EventInvokeConfig": Builder.invoke_config,
+    "AWS::Lambda::Permission": Builder.permission,
+    "AWS::S3::Bucket": Builder.bucket,
+    "AWS::SNS::Topic": Builder.topic,
+    "AWS::SNS::Subscription": Builder.subscription,
+    "AWS::Events::Rule": Builder.rule,
+    "AWS::Scheduler::Schedule": Builder.schedule,
+    "AWS::Logs::SubscriptionFilter": Builder.log_subscription,
+    "AWS::IoT::TopicRule": Builder.topic_rule,
+    "AWS::Lambda::Url": Builder.url,
+    "AWS::Lambda::Alias": Builder.alias,
+}
+
+__all__ = ["build_model", "Builder", "MDict"]

@@ -1,0 +1,61 @@
+"""Human-readable output: one line per finding, then a summary line.
+
+``path:line:col: severity ESM101 message [Resource]`` is the shape editors and terminals
+already turn into links (the same as compilers and most linters print).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..findings import Finding, Severity
+from . import Summary
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False) -> str:
+    """The findings, one a line, then the summary; ANSI colours only when ``color``."""
+    lines = [format_finding(finding, color) for finding in findings]
+    lines.append(summary_line(summary))
+    return "\n".join(lines) + "\n"
+
+
+def format_finding(finding: Finding, color: bool = False) -> str:
+    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    label = finding.severity.label
+    rule = finding.rule
+    if color:
+        import click
+
+        where = click.style(where, bold=True)
+        label = click.style(label, fg=_COLOURS[finding.severity], bold=True)
+        rule = click.style(rule, dim=True)
+    resource = f" [{finding.resource}]" if finding.resource else ""
+    return f"{where} {label} {rule} {finding.message}{resource}"
+
+
+def summary_line(summary: Summary) -> str:
+    """``Found 3 problems (2 errors, 1 warning) in 2 files (12 files checked).``"""
+    if summary.files == 0 and summary.total == 0:
+        return "No CloudFormation or SAM templates found."
+    if summary.total == 0:
+        return f"No problems found in {_count(summary.files, 'file')}."
+    parts = [
+        _count(n, word)
+        for n, word in (
+            (summary.errors, "error"),
+            (summary.warnings, "warning"),
+            (summary.infos, "info"),
+        )
+        if n
+    ]
+    return (
+        f"Found {_count(summary.total, 'problem')} ({', '.join(parts)}) in "
+        f"{_count(summary.files_with_findings, 'file')} "
+        f"({_count(summary.files, 'file')} checked)."
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
