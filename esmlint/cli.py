@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Sequence
 
 import click
@@ -67,15 +66,19 @@ class _Group(click.Group):
             raise InternalError(exc) from exc
 
 
-def _version() -> str:
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: read lazily, so the package metadata is not parsed on every run."""
+    if not value or ctx.resilient_parsing:
+        return
     from . import __version__
 
-    return __version__
+    click.echo(f"esmlint {__version__}")
+    ctx.exit()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=None, package_name="esmlint", prog_name="esmlint",
-                      message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 def cli() -> None:
     """Lint how AWS Lambda functions get invoked in SAM and CloudFormation templates."""
 
@@ -133,7 +136,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     stdout = click.get_text_stream("stdout")
     click.echo(reporter.render(shown, summary, color=_use_color(stdout)), nl=False,
                color=True)
-    sys.exit(exit_code(shown, fail_on))
+    click.get_current_context().exit(exit_code(shown, fail_on))
 
 
 def exit_code(shown: Sequence[Finding], fail_on: str) -> int:
@@ -193,10 +196,4 @@ def explain(rule: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``esmlint``)."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="esmlint")
-    except BrokenPipeError:
-        # Output piped into `head` and closed early: not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="esmlint")

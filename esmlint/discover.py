@@ -81,6 +81,12 @@ def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
                 chosen.setdefault(key, Candidate(path, explicit=False))
         elif os.path.exists(raw):
             path = os.path.normpath(raw)
+            if not terraform and path.lower().endswith(".tf"):
+                # Terraform HCL has no front end yet; the YAML parser would call it broken.
+                result.notes.append(
+                    f"esmlint: {path}: not a CloudFormation/SAM template, skipped"
+                )
+                continue
             key = os.path.normcase(os.path.abspath(path))
             chosen[key] = Candidate(path, explicit=True)
         else:

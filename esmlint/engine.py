@@ -139,7 +139,9 @@ def load_rules() -> tuple[RuleInfo, ...]:
             continue  # a helper module shared by rules
         rule = RuleInfo.from_module(module)
         if rule.id in found:
-            raise RuleError(f"rule {rule.id} is defined twice: {found[rule.id].module}, {info.name}")
+            raise RuleError(
+                f"rule {rule.id} is defined twice: {found[rule.id].module}, {info.name}"
+            )
         if rule.name in names:
             raise RuleError(f"rule name {rule.name} is used by {names[rule.name]} and {rule.id}")
         found[rule.id] = rule
@@ -261,7 +263,9 @@ def internal_error(rule: RuleInfo, model: Model, exc: BaseException,
     resource = function = ""
     line = column = 1
     if subject is not None:
-        resource = subject.id
+        # A SAM event's source is generated; the template resource is the function.
+        resource = getattr(subject, "origin", "") if isinstance(subject, Source) else ""
+        resource = resource or subject.id
         owner = getattr(subject, "function", None)
         function = owner.id if isinstance(owner, Function) else ""
         if isinstance(subject, Function):
@@ -290,19 +294,30 @@ def internal_error(rule: RuleInfo, model: Model, exc: BaseException,
 
 
 def _subject(tb: TracebackType | None, module: str) -> Any:
+    """The model object the rule was looking at, from the innermost frame holding one.
+
+    Frames of the rule's own module are preferred over helpers it called.
+    """
     frames = []
     while tb is not None:
-        if not module or tb.tb_frame.f_globals.get("__name__") == module:
+        if tb.tb_frame.f_globals.get("__name__") != __name__:
             frames.append(tb.tb_frame)
         tb = tb.tb_next
-    for frame in reversed(frames):
-        for value in frame.f_locals.values():
-            if isinstance(value, _MODEL_TYPES):
-                return value
+    own = [frame for frame in frames if frame.f_globals.get("__name__") == module]
+    for frame in reversed(own or frames):
+        # Within a frame the most specific object wins: a loop over a function's sources
+        # fails on the source, not on the function.
+        held = [v for v in frame.f_locals.values() if isinstance(v, _MODEL_TYPES)]
+        if held:
+            return min(held, key=_specificity)
     return None
 
 
-# --- whole paths ------------------------------------------------------------------------
+def _specificity(value: Any) -> int:
+    return next(i for i, kind in enumerate(_MODEL_TYPES) if isinstance(value, kind))
+
+
+# --- whole paths --------------------------------------------------------------------------
 
 
 @dataclass

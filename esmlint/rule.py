@@ -58,3 +58,32 @@ def option(options: dict, fn_options: dict, rule_id: str, name: str, fallback):
     if name in fn_options and not isinstance(fn_options.get(name), dict):
         return fn_options[name]
     return options.get(name, fallback)
+
+
+def where(source) -> str:
+    """The template resource a finding about a source belongs to.
+
+    For a SAM event that is the function that declares it (the resources SAM generates
+    do not exist in the template); otherwise the mapping, subscription or rule itself.
+    """
+    return source.origin or source.id
+
+
+def seconds(value: int | float) -> str:
+    return f"{value:g} s"
+
+
+def described(val, unit: str = "") -> str:
+    """A value for a message, saying when it is the AWS default rather than written."""
+    text = val.text() + (f" {unit}" if unit else "")
+    if getattr(val, "is_default", False):
+        return f"{text} (the default)"
+    return text
+
+
+def source_label(source) -> str:
+    """How users know a source: "SQS event Jobs" for SAM, "mapping Mapping" otherwise."""
+    event = source.extra.get("event") if isinstance(source.extra, dict) else None
+    if source.sam_event and event:
+        return f"{source.sam_event} event {event}"
+    return f"mapping {source.id}"

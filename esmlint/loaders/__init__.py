@@ -59,7 +59,10 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
     from .yaml import DecodeError, decode
 
     try:
-        data = decode(text)
+        if path.endswith(".json") or text.lstrip("\ufeff \t\r\n").startswith("{"):
+            data = _decode_json(text)
+        else:
+            data = decode(text)
     except DecodeError as exc:
         looks = explicit or _sniff_text(text)
         return LoadResult(path, is_template=looks, error=exc.message, line=exc.line,
@@ -81,3 +84,29 @@ def _sniff_text(text: str) -> bool:
         or "AWS::Serverless" in head
         or ("Resources" in head and "AWS::" in head)
     )
+
+
+def _decode_json(text: str) -> object:
+    """JSON is checked by the strict JSON parser, then decoded by libyaml for its marks.
+
+    libyaml accepts things JSON does not (trailing commas, comments), so the strict parse
+    comes first; if libyaml then fails on valid JSON (rare escapes), the JSON value is
+    used without marks.
+    """
+    import json
+
+    from .yaml import DecodeError, decode, unmarked
+
+    try:
+        plain = json.loads(text)
+    except RecursionError:
+        raise DecodeError("nesting too deep") from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 0)
+        column = getattr(exc, "colno", 0)
+        message = getattr(exc, "msg", str(exc))
+        raise DecodeError(f"invalid JSON: {message}", line, column) from None
+    try:
+        return decode(text)
+    except DecodeError:
+        return unmarked(plain)

@@ -74,6 +74,17 @@ ESM_SETTINGS = (
     "DocumentDBEventSourceConfig", "ProvisionedPollerConfig", "KmsKeyArn", "MetricsConfig",
 )
 
+#: Nested settings flattened onto sources under their dotted names.
+NESTED_SETTINGS = (
+    "DestinationConfig.OnFailure.Destination", "DestinationConfig.OnFailure.Type",
+    "DestinationConfig.OnSuccess", "DestinationConfig.OnFailure",
+    "ScalingConfig.MaximumConcurrency", "FilterCriteria.Filters",
+)
+
+#: Access configuration types whose URI is a Secrets Manager secret the role must read.
+SECRET_ACCESS_TYPES = ("BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH",
+                       "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE")
+
 
 def build_model(path: str, data: dict, kind: str) -> Model:
     """Build the model of one CloudFormation or SAM template."""
@@ -163,7 +174,88 @@ class Builder:
                 self.model.functions.append(self.function(rid))
         self.attach_policies()
         self.link()
+        self.canonicalize()
         return self.model
+
+    # -- canonical ARNs -------------------------------------------------------------
+    def canonical(self, sym: Sym) -> Sym:
+        """Replace ``GetAtt X.Arn`` / ``Ref X`` tokens by X's ARN or name as the model
+        spells it, so that a policy written either way matches the resource."""
+        if not any(isinstance(p, Token) and p.kind == "attr" for p in sym.parts):
+            return sym
+        parts: list = []
+        for part in sym.parts:
+            if isinstance(part, Token) and part.kind == "attr":
+                parts.append(self.canonical_token(part))
+            else:
+                parts.append(part)
+        return Sym.of(*parts)
+
+    def canonical_token(self, token: Token) -> Any:
+        rid, attr = token.ref, token.name
+        res = self.model.resources.get(rid)
+        if res is not None and res.arn is not None:
+            kind = res.kind
+            name = res.get("name")
+            literal_name = name.value if name.known and isinstance(name.value, (str, Sym)) \
+                else None
+            if attr == "Arn" and kind in ("sqs", "kinesis", "dynamodb", "s3"):
+                return res.arn
+            if kind == "sns" and attr in ("Ref", "TopicArn"):
+                return res.arn
+            if kind == "dynamodb" and attr == "StreamArn":
+                return Sym.of(res.arn, "/stream/", Token("attr", rid, "StreamLabel"))
+            if kind == "dynamodb" and attr == "Ref":
+                return literal_name or Token("attr", rid, "TableName")
+            if kind == "kinesis" and attr == "Ref":
+                return literal_name or Token("attr", rid, "Name")
+            if kind == "sqs" and attr == "QueueName" and literal_name is not None:
+                return literal_name
+            if kind == "sns" and attr == "TopicName" and literal_name is not None:
+                return literal_name
+            if kind == "s3" and attr == "Ref" and literal_name is not None:
+                return literal_name
+        fn = self.model.function(rid) if res is None else None
+        if fn is not None and fn.arn is not None:
+            if attr == "Arn":
+                return fn.arn
+            if attr == "Ref" and fn.name.known and isinstance(fn.name.value, (str, Sym)):
+                return fn.name.value
+        return token
+
+    def canonical_val(self, value: Val) -> Val:
+        if value.known and isinstance(value.value, Sym):
+            return Val(value.state, self.canonical(value.value), value.loc, value.reason,
+                       value.condition, value.extra)
+        return value
+
+    def canonicalize(self) -> None:
+        policies: list[Policy] = []
+        for role in self.model.roles.values():
+            policies.extend(role.policies)
+            if role.trust is not None:
+                policies.append(role.trust)
+        for res in self.model.resources.values():
+            key_policy = res.props.get("key_policy")
+            if key_policy is not None and isinstance(key_policy.value, Policy):
+                policies.append(key_policy.value)
+        for fn in self.model.functions:
+            fn.dead_letter = self.canonical_val(fn.dead_letter)
+            for source in fn.sources:
+                source.arn = self.canonical_val(source.arn)
+        for config in self.model.invoke_configs:
+            config.on_failure = self.canonical_val(config.on_failure)
+            config.on_success = self.canonical_val(config.on_success)
+        seen: set[int] = set()
+        for policy in policies:
+            if id(policy) in seen:
+                continue
+            seen.add(id(policy))
+            for statement in policy.statements:
+                for name in ("resources", "not_resources"):
+                    items = getattr(statement, name)
+                    if items:
+                        setattr(statement, name, [self.canonical_val(v) for v in items])
 
     # -- resources ----------------------------------------------------------------
     def resource(self, rid: str, rtype: str, kind: str) -> Resource:
@@ -573,6 +665,7 @@ class Builder:
     def esm(self, rid: str, props: dict) -> None:
         fn, qualifier = self.find_function(self.resolver.get(props, "FunctionName"))
         if fn is None:
+            self.model.unlinked.add("esm")
             return
         arn = self.resolver.get(props, "EventSourceArn")
         source = Source(rid, POLL, "unknown", self.loc(rid), fn, arn=arn, qualifier=qualifier)
@@ -583,10 +676,39 @@ class Builder:
             source.kind, source.resource = self.source_kind(arn)
         self.add_source(fn, source)
 
-    def esm_settings(self, source: Source, props: dict) -> None:
+    def esm_settings(self, source: Source, props: dict, loc: Loc | None = None) -> None:
         for key in ESM_SETTINGS:
             if isinstance(props, dict) and key in props:
-                source.settings[key] = self.resolver.get(props, key)
+                source.settings[key] = self.resolver.get(props, key, loc)
+        self.nested_settings(source, props, loc)
+
+    def nested_settings(self, source: Source, props: dict, loc: Loc | None = None) -> None:
+        """Nested settings rules read, flattened with dotted names."""
+        for dotted in NESTED_SETTINGS:
+            value = self.resolver.path(props, dotted, loc)
+            if not value.absent:
+                source.settings[dotted] = value
+        configs = self.resolver.get(props, "SourceAccessConfigurations", loc)
+        if configs.known and isinstance(configs.value, list):
+            secrets: list[Val] = []
+            vpc = False
+            for index in range(len(configs.value)):
+                item = self.resolver.get(configs.value, index, configs.loc)
+                if not (item.known and isinstance(item.value, dict)):
+                    secrets.append(unknown("access configuration not readable", item.loc))
+                    continue
+                ctype = self.resolver.get(item.value, "Type", item.loc)
+                if not ctype.known:
+                    secrets.append(unknown("access configuration type not readable", item.loc))
+                elif ctype.value in SECRET_ACCESS_TYPES:
+                    secrets.append(self.resolver.get(item.value, "URI", item.loc))
+                elif ctype.value == "VPC_SUBNET":
+                    vpc = True
+            source.settings["access.secrets"] = known(secrets, configs.loc)
+            source.settings["access.vpc"] = known(vpc, configs.loc)
+        elif not configs.absent:
+            source.settings["access.secrets"] = unknown(configs.reason, configs.loc)
+            source.settings["access.vpc"] = unknown(configs.reason, configs.loc)
 
     def source_kind(self, arn: Val) -> tuple[str, Resource | None]:
         """Source type from the resource an ARN refers to, or from the ARN itself (A.0)."""
@@ -626,6 +748,7 @@ class Builder:
     def invoke_config(self, rid: str, props: dict) -> None:
         fn, _ = self.find_function(self.resolver.get(props, "FunctionName"))
         if fn is None:
+            self.model.unlinked.add("invoke-config")
             return
         qualifier = self.resolver.get(props, "Qualifier")
         config = InvokeConfig(
@@ -657,6 +780,7 @@ class Builder:
              invoker: str, extra: dict | None = None) -> None:
         fn, qualifier = self.find_function(fn_value)
         if fn is None:
+            self.model.unlinked.add(kind)
             return
         source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
                         extra=extra or {})

@@ -395,7 +395,7 @@ class SamExpander:
         model_kind, arn_key = POLL_EVENTS[kind]
         arn = self.r.get(props, arn_key, loc) if arn_key else unknown("self-managed", loc)
         source = Source(eid, POLL, model_kind, loc, fn, arn=arn, qualifier=qualifier,
-                        sam_event=kind, origin=fn.id)
+                        sam_event=kind, origin=fn.id, extra={"sam": True, "event": name})
         if arn_key:
             found_kind, source.resource = self.b.source_kind(arn)
             if model_kind == "dynamodb" and found_kind == "dynamodb-table":
@@ -410,6 +410,7 @@ class SamExpander:
                     "DocumentDBEventSourceConfig", "DatabaseName", "CollectionName"):
             if key in props:
                 source.settings[key] = self.r.get(props, key, loc)
+        self.b.nested_settings(source, props, loc)
         if kind == "SelfManagedKafka":
             servers = self.r.get(props, "KafkaBootstrapServers", loc)
             source.settings["SelfManagedEventSource"] = servers

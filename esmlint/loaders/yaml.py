@@ -232,3 +232,20 @@ def decode(text: str) -> Any:
             raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+
+
+def unmarked(value: Any, depth: int = 0) -> Any:
+    """Plain decoded data as MDict/MList without positions (line 0: the whole file)."""
+    if depth > MAX_DEPTH:
+        raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        result = MDict()
+        for key, item in value.items():
+            result[key] = unmarked(item, depth + 1)
+        return result
+    if isinstance(value, list):
+        items = MList()
+        for item in value:
+            items.append(unmarked(item, depth + 1))
+        return items
+    return value

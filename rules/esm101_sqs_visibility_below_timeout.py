@@ -1,0 +1,62 @@
+"""SQS queue visibility timeout is shorter than the function timeout.
+
+## What it does
+For every SQS event source mapping, compares the source queue's `VisibilityTimeout`
+(default 30 s) with the function's `Timeout` (default 3 s, SAM `Globals` applied).
+Equality passes. Queues that SAM creates for an SNS event with `SqsSubscription: true`
+keep the default 30 s and are checked too.
+
+## Why is this bad?
+Lambda refuses to create the mapping: *"Invalid request provided: Queue visibility
+timeout: 30 seconds is less than Function timeout: 300 seconds"*. The stack fails to
+deploy. (Spec A.5-1.)
+
+## Example
+```yaml
+Queue:
+  Type: AWS::SQS::Queue            # VisibilityTimeout defaults to 30
+Worker:
+  Type: AWS::Serverless::Function
+  Properties:
+    Timeout: 60
+    Events:
+      Jobs: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}
+```
+
+## Fix
+Set the queue's `VisibilityTimeout` to at least the function timeout; AWS recommends six
+times the function timeout (see ESM102). Or lower the function's `Timeout`.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+- esmlint spec: aws-lambda-invocation.md A.5-1, A.8
+"""
+
+from esmlint.rule import Severity, described, report, where
+
+ID = "ESM101"
+NAME = "sqs-visibility-below-timeout"
+SEVERITY = Severity.ERROR
+
+
+def check(model, options):
+    for fn, source in model.poll_sources(("sqs",)):
+        queue = source.resource
+        if queue is None:
+            continue
+        visibility = queue.get("visibility_timeout")
+        vt, timeout = visibility.int(), fn.timeout.int()
+        if vt is None or timeout is None or vt >= timeout:
+            continue
+        generated = " (created by SAM for the SqsSubscription)" if queue.origin else ""
+        yield report(
+            source.loc,
+            f"function {fn.id} has Timeout {described(fn.timeout, 's')} but its SQS source "
+            f"queue {queue.id}{generated} has VisibilityTimeout {described(visibility, 's')}: "
+            f"Lambda rejects the event source mapping and the deploy fails. Set "
+            f"VisibilityTimeout on {queue.id} to at least {timeout} (AWS recommends "
+            f"{6 * timeout}) or lower the function Timeout.",
+            resource=where(source),
+            function=fn.id,
+            key=f"{fn.id}:{queue.id}",
+        )

@@ -1,0 +1,72 @@
+"""A stream mapping retries a failing record until it expires, blocking its shard.
+
+## What it does
+Reports Kinesis, DynamoDB Streams, Amazon MSK and self-managed Kafka mappings that keep
+both defaults: `MaximumRetryAttempts` −1 (retry forever) and `MaximumRecordAgeInSeconds`
+−1 (never discard).
+
+## Why is this bad?
+Records of a shard are processed in order. With the defaults, a record that always makes
+the function fail is retried until it expires from the stream — up to a day for DynamoDB
+Streams, the retention period (24 h to 365 days) for Kinesis — and nothing behind it in
+that shard is processed meanwhile. (Spec A.4.)
+
+## Example
+```yaml
+Events:
+  Orders:
+    Type: Kinesis
+    Properties:
+      Stream: !GetAtt Stream.Arn
+      StartingPosition: TRIM_HORIZON
+```
+
+## Fix
+Bound the retries (`MaximumRetryAttempts`, for example 3) or the record age
+(`MaximumRecordAgeInSeconds`), turn on `BisectBatchOnFunctionError`, and send failed
+records to an `OnFailure` destination (see ESM110).
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
+- https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+- esmlint spec: aws-lambda-invocation.md A.4
+"""
+
+from esmlint.model import STREAM_KINDS
+from esmlint.rule import Severity, report, where
+
+ID = "ESM109"
+NAME = "stream-poison-record-blocks-shard"
+SEVERITY = Severity.WARNING
+
+LABELS = {"kinesis": "Kinesis stream", "dynamodb": "DynamoDB stream", "msk": "Amazon MSK",
+          "kafka": "self-managed Kafka"}
+
+
+def unbounded(value) -> bool | None:
+    """True when the setting keeps its −1 default, None when it cannot be seen."""
+    if value.absent:
+        return True
+    number = value.int()
+    if number is None:
+        return None
+    return number == -1
+
+
+def check(model, options):
+    for fn, source in model.poll_sources(STREAM_KINDS):
+        retries = unbounded(source.setting("MaximumRetryAttempts"))
+        age = unbounded(source.setting("MaximumRecordAgeInSeconds"))
+        if not (retries and age):
+            continue
+        yield report(
+            source.loc,
+            f"{LABELS[source.kind]} mapping {source.id} of function {fn.id} keeps "
+            f"MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (retry until the "
+            f"record expires): one record that keeps failing blocks its shard. Set "
+            f"MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds, with "
+            f"BisectBatchOnFunctionError and an OnFailure destination.",
+            resource=where(source),
+            function=fn.id,
+            key=f"{fn.id}:{source.id}",
+        )

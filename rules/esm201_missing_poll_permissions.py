@@ -1,0 +1,208 @@
+"""The execution role cannot poll the mapping's source.
+
+## What it does
+For every event source mapping, asks whether the function's execution role allows the
+actions Lambda needs to read the source, on that source's ARN. It reads inline policies,
+`AWS::IAM::Policy` / `AWS::IAM::ManagedPolicy` resources attached to the role, AWS managed
+policies (their actions are kept as data), SAM policy templates and the policies SAM adds
+by itself. A grant on another queue or stream does not count.
+
+| source | actions checked |
+|---|---|
+| SQS | `sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes` on the queue |
+| Kinesis | `kinesis:GetRecords`, `kinesis:GetShardIterator`, `kinesis:DescribeStream`, `kinesis:ListStreams` on the stream |
+| DynamoDB Streams | `dynamodb:GetRecords`, `dynamodb:GetShardIterator`, `dynamodb:DescribeStream`, `dynamodb:ListStreams` on the stream |
+| Amazon MSK | `kafka:DescribeClusterV2` (or `kafka:DescribeCluster`), `kafka:GetBootstrapBrokers` on the cluster, and the EC2 network-interface actions |
+| self-managed Kafka | `secretsmanager:GetSecretValue` on its authentication secrets; the EC2 network-interface actions when it is reached in a VPC |
+| Amazon MQ | `mq:DescribeBroker` on the broker, `secretsmanager:GetSecretValue` on its secret; the EC2 network-interface actions for a broker in the template that is not publicly accessible |
+| DocumentDB | `rds:DescribeDBClusters` on the cluster, `rds:DescribeDBClusterParameters`, `rds:DescribeDBSubnetGroups`, `secretsmanager:GetSecretValue` on its secret, and the EC2 network-interface actions |
+
+The EC2 network-interface actions are `ec2:CreateNetworkInterface`,
+`ec2:DescribeNetworkInterfaces`, `ec2:DeleteNetworkInterface`, `ec2:DescribeVpcs`,
+`ec2:DescribeSubnets`, `ec2:DescribeSecurityGroups`. For Kinesis and DynamoDB the rule
+checks the four actions Lambda validates when it creates the mapping; the message lists
+the others AWS documents for the full set.
+
+It stays silent where it cannot see: a role defined outside the template, a policy it
+cannot resolve, a managed policy it does not know, a source ARN computed at deploy time.
+It never fires for a SAM event whose role SAM generates: SAM adds the permissions itself.
+A SAM function with `Role` gets nothing from SAM (see ESM204), so its events are checked.
+
+## Why is this bad?
+For SQS, Kinesis and DynamoDB, Lambda checks the role when it creates the mapping: *"The
+provided execution role does not have permissions to call ReceiveMessage on SQS"*, and
+the deploy fails. For Kafka, MQ and DocumentDB the mapping is created but never reads a
+record; the error only shows in the mapping's state. (Spec A.1.)
+
+## Example
+```yaml
+Worker:
+  Type: AWS::Lambda::Function
+  Properties:
+    Role: !GetAtt WorkerRole.Arn     # only AWSLambdaBasicExecutionRole
+Mapping:
+  Type: AWS::Lambda::EventSourceMapping
+  Properties:
+    FunctionName: !Ref Worker
+    EventSourceArn: !GetAtt Queue.Arn
+```
+
+## Fix
+Grant the listed actions on the source's ARN, or attach the AWS managed policy for the
+source (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
+`AWSLambdaDynamoDBExecutionRole`, `AWSLambdaMSKExecutionRole`).
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
+- https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+- https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+- esmlint spec: aws-lambda-invocation.md A.1, F.1, F.2
+"""
+
+from esmlint.iam import missing_actions
+from esmlint.rule import Severity, report, source_label, where
+from esmlint.values import Sym, Token
+
+ID = "ESM201"
+NAME = "missing-poll-permissions"
+SEVERITY = Severity.ERROR
+
+ENI = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+       "ec2:DeleteNetworkInterface", "ec2:DescribeVpcs", "ec2:DescribeSubnets",
+       "ec2:DescribeSecurityGroups")
+STREAM_READ = ("GetRecords", "GetShardIterator", "DescribeStream", "ListStreams")
+#: Actions AWS documents beyond the ones checked, named in the message as the full fix.
+DOCUMENTED_EXTRA = {"kinesis": ("kinesis:DescribeStreamSummary", "kinesis:ListShards",
+                                "kinesis:SubscribeToShard")}
+MANAGED = {"sqs": "AWSLambdaSQSQueueExecutionRole", "kinesis": "AWSLambdaKinesisExecutionRole",
+           "dynamodb": "AWSLambdaDynamoDBExecutionRole", "msk": "AWSLambdaMSKExecutionRole"}
+LABELS = {"sqs": "SQS queue", "kinesis": "Kinesis stream", "dynamodb": "DynamoDB stream",
+          "msk": "MSK cluster", "kafka": "Kafka cluster", "mq": "Amazon MQ broker",
+          "documentdb": "DocumentDB cluster"}
+#: A resource nobody names: only a policy on "*" (or a wildcard pattern) grants it.
+ANY = Sym.of(Token("opaque", "any resource"))
+
+
+def source_arn(source):
+    """The ARN the mapping reads, as the model spells it, or None when it is unknown."""
+    if source.arn.known and isinstance(source.arn.value, (str, Sym)):
+        return source.arn.value
+    return None
+
+
+def secrets(source):
+    """The secret ARNs of the mapping, or None when any of them cannot be read."""
+    value = source.setting("access.secrets")
+    if value.absent:
+        return []
+    if not value.known:
+        return None
+    result = []
+    for item in value.value:
+        if not item.known or not isinstance(item.value, (str, Sym)):
+            return None
+        result.append(item.value)
+    return result
+
+
+def requirements(source):
+    """(actions, resource) groups the role must allow; None when they cannot be known."""
+    kind, arn = source.kind, source_arn(source)
+    if kind == "sqs":
+        if arn is None:
+            return None
+        return [(("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), arn)]
+    if kind in ("kinesis", "dynamodb"):
+        if arn is None:
+            return None
+        return [(tuple(f"{kind}:{action}" for action in STREAM_READ), arn)]
+    needs = []
+    secret_arns = secrets(source)
+    if secret_arns is None:
+        return None
+    for secret in secret_arns:
+        needs.append((("secretsmanager:GetSecretValue",), secret))
+    if kind == "msk":
+        if arn is None:
+            return None
+        needs.append((("kafka:GetBootstrapBrokers",), arn))
+        needs.append((("kafka:DescribeClusterV2|kafka:DescribeCluster",), arn))
+        needs.append((ENI, ANY))
+    elif kind == "kafka":
+        vpc = source.setting("access.vpc")
+        if not vpc.absent and not vpc.known:
+            return None
+        if vpc.known and vpc.value:
+            needs.append((ENI, ANY))
+    elif kind == "mq":
+        if arn is None:
+            return None
+        needs.append((("mq:DescribeBroker",), arn))
+        broker = source.resource
+        if broker is not None:
+            public = broker.get("public")
+            if public.absent or (public.known and public.value in (False, "false")):
+                needs.append((ENI, ANY))
+    elif kind == "documentdb":
+        if arn is None:
+            return None
+        needs.append((("rds:DescribeDBClusters",), arn))
+        needs.append((("rds:DescribeDBClusterParameters", "rds:DescribeDBSubnetGroups"), ANY))
+        needs.append((ENI, ANY))
+    else:
+        return None
+    return needs
+
+
+def missing(role, groups):
+    """{resource: [actions]} definitely not allowed, or None when any answer is unknown."""
+    lacking: dict = {}
+    for actions, resource in groups:
+        for action in actions:
+            alternatives = action.split("|")
+            results = [missing_actions(role, [alt], resource) for alt in alternatives]
+            if any(not no and not unsure for no, unsure in results):
+                continue  # one alternative is allowed
+            if any(unsure for _, unsure in results):
+                return None
+            lacking.setdefault(resource, []).append(" or ".join(alternatives))
+    return lacking
+
+
+def check(model, options):
+    for fn, source in model.poll_sources():
+        role = fn.role
+        if role is None:
+            continue  # defined outside the template, or chosen at deploy time
+        if role.sam_generated and source.sam_event:
+            continue  # SAM adds these permissions to the role it generates
+        groups = requirements(source)
+        if not groups:
+            continue
+        lacking = missing(role, groups)
+        if not lacking:
+            continue
+        what = LABELS.get(source.kind, source.kind)
+        target = source.resource.id if source.resource is not None else source.arn.text()
+        parts = []
+        for resource, actions in lacking.items():
+            scope = "any resource" if resource is ANY else (
+                f"the {what} {target}" if resource == source_arn(source) else str(resource))
+            parts.append(f"{', '.join(actions)} on {scope}")
+        managed = MANAGED.get(source.kind)
+        extra = DOCUMENTED_EXTRA.get(source.kind)
+        hint = f", or attach the AWS managed policy {managed}" if managed else ""
+        if extra:
+            hint += f" (AWS also documents {', '.join(extra)})"
+        if fn.sam_role_set and source.sam_event:
+            hint += "; SAM adds no policy to a role given in Role"
+        generated = " (generated by SAM)" if role.sam_generated else ""
+        yield report(
+            source.loc,
+            f"execution role {role.id}{generated} of function {fn.id} does not allow "
+            f"{'; '.join(parts)}, needed by {source_label(source)} to read the {what} "
+            f"{target}: Lambda cannot poll it. Grant these actions{hint}.",
+            resource=where(source),
+            function=fn.id,
+            key=f"{fn.id}:{source.id}:{role.id}",
+        )

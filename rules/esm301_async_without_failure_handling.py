@@ -1,0 +1,65 @@
+"""An asynchronously invoked function has no dead-letter queue and no on-failure destination.
+
+## What it does
+Reports a function that a source in the template invokes asynchronously (S3
+notifications, SNS subscriptions, EventBridge rules and schedules, EventBridge Scheduler,
+CloudWatch Logs subscriptions, IoT rules...) when it has neither a dead-letter queue
+(`DeadLetterConfig` / SAM `DeadLetterQueue`) nor an event invoke configuration. Where the
+function has an `EventInvokeConfig`, ESM302 checks that configuration instead.
+
+## Why is this bad?
+Lambda queues asynchronous events and retries a failing one twice. After the last
+attempt, or after six hours in the queue, the event is dropped, and nothing records it.
+(Spec B.2, B.4, B.5.)
+
+## Example
+```yaml
+Thumbnailer:
+  Type: AWS::Serverless::Function
+  Properties:
+    Events:
+      Upload: {Type: S3, Properties: {Bucket: !Ref Bucket, Events: s3:ObjectCreated:*}}
+```
+
+## Fix
+Add an on-failure destination (SAM `EventInvokeConfig.DestinationConfig.OnFailure`,
+`AWS::Lambda::EventInvokeConfig`) or a dead-letter queue (`DeadLetterQueue` /
+`DeadLetterConfig`), and allow the execution role to send to it.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+- esmlint spec: aws-lambda-invocation.md B.1, B.2, B.4, B.5
+"""
+
+from esmlint.model import ASYNC
+from esmlint.rule import Severity, report
+
+ID = "ESM301"
+NAME = "async-without-failure-handling"
+SEVERITY = Severity.WARNING
+
+LABELS = {"s3": "S3 notification", "sns": "SNS subscription", "eventbridge": "EventBridge rule",
+          "schedule": "schedule", "scheduler": "EventBridge Scheduler schedule",
+          "logs": "CloudWatch Logs subscription", "iot": "IoT rule"}
+
+
+def check(model, options):
+    if "invoke-config" in model.unlinked:
+        return  # an EventInvokeConfig names a function esmlint could not match
+    for fn in model.functions:
+        invokers = [s for s in fn.sources if s.mode == ASYNC]
+        if not invokers or fn.invoke_configs:
+            continue
+        if not fn.dead_letter.absent:
+            continue  # set, or hidden behind a condition
+        names = sorted({f"{LABELS.get(s.kind, s.kind)} {s.invoker or s.id}" for s in invokers})
+        yield report(
+            fn.loc,
+            f"function {fn.id} is invoked asynchronously by {', '.join(names)} but has "
+            f"neither a dead-letter queue nor an on-failure destination: events that still "
+            f"fail after 2 retries are dropped. Add an EventInvokeConfig with "
+            f"DestinationConfig.OnFailure (or a DeadLetterQueue).",
+            resource=fn.id,
+            function=fn.id,
+            key=fn.id,
+        )

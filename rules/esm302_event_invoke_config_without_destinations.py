@@ -1,0 +1,55 @@
+"""An event invoke configuration sets no on-failure destination.
+
+## What it does
+Reports an `AWS::Lambda::EventInvokeConfig`, a SAM `EventInvokeConfig` property or a
+Terraform `aws_lambda_function_event_invoke_config` that has no
+`DestinationConfig.OnFailure`, on a function without a dead-letter queue.
+
+## Why is this bad?
+An event invoke configuration is where asynchronous failures are meant to be handled.
+Without an on-failure destination (or a dead-letter queue), events that exhaust
+`MaximumRetryAttempts` or `MaximumEventAgeInSeconds` are dropped. Only setting
+`OnSuccess` is a common slip. (Spec B.3, B.4.)
+
+## Example
+```yaml
+Config:
+  Type: AWS::Lambda::EventInvokeConfig
+  Properties:
+    FunctionName: !Ref Worker
+    Qualifier: $LATEST
+    MaximumRetryAttempts: 0
+```
+
+## Fix
+Add `DestinationConfig: {OnFailure: {Destination: <queue, topic, function, bus or
+bucket ARN>}}`, or give the function a dead-letter queue.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+- esmlint spec: aws-lambda-invocation.md B.3, B.4
+"""
+
+from esmlint.rule import Severity, report
+
+ID = "ESM302"
+NAME = "event-invoke-config-without-destinations"
+SEVERITY = Severity.WARNING
+
+
+def check(model, options):
+    for config in model.invoke_configs:
+        fn = config.function
+        if not config.on_failure.absent or not fn.dead_letter.absent:
+            continue
+        retries = config.max_retry_attempts
+        detail = f" (MaximumRetryAttempts {retries.text()})" if retries.known else ""
+        yield report(
+            config.loc,
+            f"event invoke configuration {config.id} of function {fn.id}{detail} has no "
+            f"OnFailure destination and the function has no dead-letter queue: events that "
+            f"still fail after the retries are dropped. Add DestinationConfig.OnFailure.",
+            resource=config.origin or config.id,
+            function=fn.id,
+            key=f"{fn.id}:{config.qualifier}",
+        )
