@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Sequence
 
 import click
@@ -58,8 +59,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit,
-                click.exceptions.Abort, SystemExit, KeyboardInterrupt):
-            raise
+                click.exceptions.Abort, SystemExit, KeyboardInterrupt, BrokenPipeError):
+            raise  # click reports these itself (a closed pipe, as in `| head`, quietly)
         except engine.RuleError as exc:
             raise ConfigurationError(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
@@ -133,8 +134,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     shown = [finding for finding in result.findings if finding.severity >= lowest]
     summary = reporters.Summary.of(shown, result.files)
     reporter = reporters.get(output_format)
-    stdout = click.get_text_stream("stdout")
-    click.echo(reporter.render(shown, summary, color=_use_color(stdout)), nl=False,
+    click.echo(reporter.render(shown, summary, color=_use_color(sys.stdout)), nl=False,
                color=True)
     click.get_current_context().exit(exit_code(shown, fail_on))
 

@@ -63,7 +63,8 @@ def check(model, options):
             source.loc,
             f"{LABELS[source.kind]} mapping {source.id} of function {fn.id} keeps "
             f"MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (retry until the "
-            f"record expires): one record that keeps failing blocks its shard. Set "
+            f"record expires): one record that keeps failing blocks its "
+            f"{'partition' if source.kind in ('msk', 'kafka') else 'shard'}. Set "
             f"MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds, with "
             f"BisectBatchOnFunctionError and an OnFailure destination.",
             resource=where(source),

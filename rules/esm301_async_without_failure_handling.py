@@ -53,11 +53,15 @@ def check(model, options):
         if not fn.dead_letter.absent:
             continue  # set, or hidden behind a condition
         names = sorted({f"{LABELS.get(s.kind, s.kind)} {s.invoker or s.id}" for s in invokers})
+        target_dlq = any(s.extra.get("target_dlq") for s in invokers)
+        note = (" (the DeadLetterConfig on the EventBridge target only keeps events "
+                "EventBridge cannot deliver, not events the function fails on)"
+                if target_dlq else "")
         yield report(
             fn.loc,
             f"function {fn.id} is invoked asynchronously by {', '.join(names)} but has "
             f"neither a dead-letter queue nor an on-failure destination: events that still "
-            f"fail after 2 retries are dropped. Add an EventInvokeConfig with "
+            f"fail after 2 retries are dropped{note}. Add an EventInvokeConfig with "
             f"DestinationConfig.OnFailure (or a DeadLetterQueue).",
             resource=fn.id,
             function=fn.id,

@@ -825,7 +825,8 @@ class Builder:
             entry = self.resolver.get(targets.value, index, targets.loc)
             if entry.known and isinstance(entry.value, dict):
                 self.push(self.resolver.get(entry.value, "Arn", entry.loc), rid, "eventbridge",
-                          ASYNC, entry.loc or self.loc(rid), rid)
+                          ASYNC, entry.loc or self.loc(rid), rid,
+                          {"target_dlq": "DeadLetterConfig" in entry.value})
 
     def schedule(self, rid: str, props: dict) -> None:
         self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
