@@ -152,25 +152,31 @@ def exit_code(shown: Sequence[Finding], fail_on: str) -> int:
               default="table", show_default=True, help="Output format.")
 def rules_command(output_format: str) -> None:
     """List every rule: ID, name, default severity and summary."""
-    rules = engine.load_rules()
+    click.echo(render_rules(engine.load_rules(), output_format), nl=False)
+
+
+def render_rules(rules: Sequence[engine.RuleInfo], output_format: str) -> str:
+    """The rule list as a table, Markdown (the README's reference) or JSON."""
+    lines: list[str] = []
     if output_format == "json":
         items = [
             {"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
              "options": dict(r.options)}
             for r in rules
         ]
-        click.echo(json.dumps(items, indent=2, ensure_ascii=False, default=str))
+        lines.append(json.dumps(items, indent=2, ensure_ascii=False, default=str))
     elif output_format == "markdown":
-        click.echo("| ID | name | severity | summary |")
-        click.echo("|---|---|---|---|")
+        lines.append("| ID | name | severity | summary |")
+        lines.append("|---|---|---|---|")
         for r in rules:
             summary = r.summary.replace("|", "\\|")
-            click.echo(f"| {r.id} | {r.name} | {r.severity.label} | {summary} |")
+            lines.append(f"| {r.id} | {r.name} | {r.severity.label} | {summary} |")
     else:
         width = max((len(r.name) for r in rules), default=4)
-        click.echo(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY")
+        lines.append(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY")
         for r in rules:
-            click.echo(f"{r.id:<7} {r.name:<{width}} {r.severity.label:<8} {r.summary}")
+            lines.append(f"{r.id:<7} {r.name:<{width}} {r.severity.label:<8} {r.summary}")
+    return "\n".join(lines) + "\n"
 
 
 @cli.command()

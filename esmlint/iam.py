@@ -197,7 +197,7 @@ def _has_token(atoms: Atoms) -> bool:
 
 
 def _glob_tri(pattern: Atoms, subject: Atoms) -> Tri:
-    if _glob(pattern, subject, lax=False):
+    if pattern == subject or _glob(pattern, subject, lax=False):
         return Tri.YES
     if (_has_token(pattern) or _has_token(subject)) and _glob(pattern, subject, lax=True):
         return Tri.UNKNOWN
@@ -271,14 +271,12 @@ def _match_arn(pattern: Text, resource: Text) -> Tri:
     # Cached: the same few policies are asked about the same few resources by many rules.
     if pattern == "*" or pattern == resource:
         return Tri.YES
-    p_atoms = _pattern_atoms(pattern, False)
-    s_atoms = _subject_atoms(resource, False)
+    p_atoms, p_splits = _prepared(pattern, True)
+    s_atoms, s_splits = _prepared(resource, False)
     # Segment by segment when both sides are full ARNs; otherwise still split off the
     # partition when both have one (``arn:aws:sqs:*``), so ``${AWS::Partition}`` compares
     # as a partition; anything else is a plain glob.
-    for count in (6, 3):
-        p_segments = _split_arn(p_atoms, count)
-        s_segments = _split_arn(s_atoms, count) if p_segments is not None else None
+    for p_segments, s_segments in zip(p_splits, s_splits, strict=True):
         if p_segments is not None and s_segments is not None:
             break
     else:
@@ -293,6 +291,13 @@ def _match_arn(pattern: Text, resource: Text) -> Tri:
         if _glob(p_atoms, s_atoms, lax=True):
             return Tri.UNKNOWN
     return result
+
+
+@lru_cache(maxsize=8192)
+def _prepared(value: Text, pattern: bool) -> tuple[Atoms, tuple[list[Atoms] | None, ...]]:
+    """Atoms of a resource or pattern and its 6- and 3-segment ARN splits, computed once."""
+    atoms = _pattern_atoms(value, False) if pattern else _subject_atoms(value, False)
+    return atoms, (_split_arn(atoms, 6), _split_arn(atoms, 3))
 
 
 def _opaque_prefix(*sides: list[Atoms]) -> bool:
@@ -322,49 +327,72 @@ def _match_action(pattern: Text, action: str) -> Tri:
 # --------------------------------------------------------------------------- statements
 
 
-def _any_match(values: list[Val], subject: Text, matcher: Any) -> tuple[Tri, str]:
+class _Note:
+    """Why a statement may or may not apply, formatted only if a message needs it (most
+    notes are never shown, and rendering a :class:`Sym` costs more than matching it)."""
+
+    __slots__ = ("prefix", "val", "subject")
+
+    def __init__(self, val: Val | None = None, subject: Text = "", prefix: str = "") -> None:
+        self.prefix = prefix
+        self.val = val
+        self.subject = subject
+
+    def __str__(self) -> str:
+        val = self.val
+        if val is None:
+            text = ""
+        elif not val.known or not isinstance(val.value, (str, Sym)):
+            text = val.reason or f"value {val.text()} cannot be read"
+        else:
+            text = f"{val.value} may or may not match {self.subject}"
+        return f"{self.prefix}{text}"
+
+
+def _any_match(values: list[Val], subject: Text, matcher: Any) -> tuple[Tri, _Note | None]:
     """Whether any entry of an Action/Resource list matches; unknown entries give UNKNOWN."""
-    result, why = Tri.NO, ""
+    result, why = Tri.NO, None
     for val in values:
         if not val.known or not isinstance(val.value, (str, Sym)):
             if result is Tri.NO:
-                why = val.reason or f"value {val.text()} cannot be read"
-            result = Tri.UNKNOWN
+                result, why = Tri.UNKNOWN, _Note(val)
             continue
         tri = matcher(val.value, subject)
         if tri is Tri.YES:
-            return Tri.YES, ""
+            return Tri.YES, None
         if tri is Tri.UNKNOWN and result is Tri.NO:
-            result, why = Tri.UNKNOWN, f"{val.value} may or may not match {subject}"
+            result, why = Tri.UNKNOWN, _Note(val, subject)
     return result, why
 
 
 def _part(positive: list[Val] | None, negative: list[Val] | None, subject: Text,
-          matcher: Any, name: str) -> tuple[Tri, str]:
+          matcher: Any, name: str) -> tuple[Tri, _Note | None]:
     if positive is not None:
         return _any_match(positive, subject, matcher)
     if negative is not None:
         tri, why = _any_match(negative, subject, matcher)
         if tri is Tri.YES:
-            return Tri.NO, ""
+            return Tri.NO, None
         if tri is Tri.NO:
-            return Tri.YES, ""
-        return Tri.UNKNOWN, f"Not{name}: {why}"
-    return Tri.UNKNOWN, f"statement has neither {name} nor Not{name}"
+            return Tri.YES, None
+        if why is not None:
+            why.prefix = f"Not{name}: "
+        return Tri.UNKNOWN, why
+    return Tri.UNKNOWN, _Note(prefix=f"statement has neither {name} nor Not{name}")
 
 
-def _applies(stmt: Statement, action: str, resource: Text) -> tuple[Tri, str]:
+def _applies(stmt: Statement, action: str, resource: Text) -> tuple[Tri, _Note | None]:
     """Whether a statement covers the request, ignoring its effect and condition."""
     if stmt.unresolved:
-        return Tri.UNKNOWN, f"it could not be read ({stmt.unresolved})"
+        return Tri.UNKNOWN, _Note(prefix=f"it could not be read ({stmt.unresolved})")
     act, act_why = _part(stmt.actions, stmt.not_actions, action, match_action, "Action")
     if act is Tri.NO:
-        return Tri.NO, ""
+        return Tri.NO, None
     res, res_why = _part(stmt.resources, stmt.not_resources, resource, match_arn, "Resource")
     if res is Tri.NO:
-        return Tri.NO, ""
+        return Tri.NO, None
     if act is Tri.YES and res is Tri.YES:
-        return Tri.YES, ""
+        return Tri.YES, None
     return Tri.UNKNOWN, act_why or res_why
 
 
@@ -417,10 +445,10 @@ def allows(role: Role, action: str, resource: Text | Val | None) -> Answer:
     same blind spot as SCPs and boundaries.
     """
     subject = _subject(resource)
-    shown = str(subject)
-    allowed_by = ""
-    allow_maybe: list[str] = []
-    deny_maybe: list[str] = []
+    allowed: tuple[Policy, Statement, int] | None = None
+    # (policy, statement, index, what it may do, why): formatted only if shown.
+    allow_maybe: list[tuple[Policy, Statement, int, str, _Note | None]] = []
+    deny_maybe: list[tuple[Policy, Statement, int, str, _Note | None]] = []
     blind: list[str] = []
     if role.open_ended:
         blind.append(f"more permissions may be attached outside the template ({role.open_ended})")
@@ -432,31 +460,36 @@ def allows(role: Role, action: str, resource: Text | Val | None) -> Answer:
             tri, why = _applies(stmt, action, subject)
             if tri is Tri.NO:
                 continue
-            label = _label(policy, stmt, index)
             if stmt.effect == "Deny":
                 if tri is Tri.YES and not stmt.has_condition:
-                    return Answer(Tri.NO, f"{action} on {shown} is explicitly denied by {label}")
-                deny_maybe.append(
-                    f"{label} denies it under a condition" if tri is Tri.YES
-                    else f"{label} may deny it: {why}"
-                )
+                    label = _label(policy, stmt, index)
+                    return Answer(Tri.NO, f"{action} on {subject} is explicitly denied by {label}")
+                what = "denies it under a condition" if tri is Tri.YES else "may deny it"
+                deny_maybe.append((policy, stmt, index, what, why))
             elif stmt.effect == "Allow":
                 if tri is Tri.YES:
-                    allowed_by = allowed_by or label
+                    allowed = allowed or (policy, stmt, index)
                 else:
-                    allow_maybe.append(f"{label} may allow it: {why}")
+                    allow_maybe.append((policy, stmt, index, "may allow it", why))
             else:
-                note = f"{label} has effect {stmt.effect!r}: {why or 'it cannot be read'}"
-                allow_maybe.append(note)
-                deny_maybe.append(note)
-    if allowed_by:
+                what = f"has effect {stmt.effect!r}"
+                allow_maybe.append((policy, stmt, index, what, why))
+                deny_maybe.append((policy, stmt, index, what, why))
+    if allowed is not None:
+        label = _label(*allowed)
         if deny_maybe:
-            return Answer(Tri.UNKNOWN, f"allowed by {allowed_by}, but {deny_maybe[0]}")
-        return Answer(Tri.YES, f"{action} on {shown} is allowed by {allowed_by}")
-    reasons = allow_maybe + blind
+            return Answer(Tri.UNKNOWN, f"allowed by {label}, but {_maybe(*deny_maybe[0])}")
+        return Answer(Tri.YES, f"{action} on {subject} is allowed by {label}")
+    reasons = [_maybe(*entry) for entry in allow_maybe[:3]] + blind
     if reasons:
         return Answer(Tri.UNKNOWN, "; ".join(reasons[:3]))
-    return Answer(Tri.NO, f"no statement of role {role.id} allows {action} on {shown}")
+    return Answer(Tri.NO, f"no statement of role {role.id} allows {action} on {subject}")
+
+
+def _maybe(policy: Policy, stmt: Statement, index: int, what: str, why: _Note | None) -> str:
+    text = f"{_label(policy, stmt, index)} {what}"
+    detail = str(why) if why is not None else ""
+    return f"{text}: {detail}" if detail else text
 
 
 def missing_actions(role: Role, actions: Iterable[str], resource: Text | Val | None

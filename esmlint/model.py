@@ -28,8 +28,8 @@ the AWS documentation; Terraform front ends map onto them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .values import MISSING, Loc, Sym, Token, Val
 
@@ -41,6 +41,13 @@ SYNC = "sync"
 POLL_KINDS = ("sqs", "kinesis", "dynamodb", "msk", "kafka", "mq", "documentdb")
 #: Sources whose records sit in ordered shards or partitions.
 STREAM_KINDS = ("kinesis", "dynamodb", "msk", "kafka")
+#: ``BatchSize`` Lambda uses when a mapping does not set it, per source kind (spec A.2).
+BATCH_SIZE_DEFAULTS = {"sqs": 10, "kinesis": 100, "dynamodb": 100, "msk": 100, "kafka": 100,
+                       "mq": 100, "documentdb": 100}
+#: How messages name a source kind ("dynamodb-table": a table given where its stream belongs).
+KIND_LABELS = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb": "DynamoDB Streams",
+               "dynamodb-table": "DynamoDB table", "msk": "Amazon MSK",
+               "kafka": "self-managed Kafka", "mq": "Amazon MQ", "documentdb": "DocumentDB"}
 
 
 @dataclass(eq=False)
@@ -117,7 +124,7 @@ class Source:
     mode: str
     kind: str
     loc: Loc
-    function: "Function"
+    function: Function
     resource: Resource | None = None
     arn: Val = MISSING
     settings: dict[str, Val] = field(default_factory=dict)
@@ -138,7 +145,7 @@ class InvokeConfig:
 
     id: str
     loc: Loc
-    function: "Function"
+    function: Function
     qualifier: str = "$LATEST"
     max_retry_attempts: Val = MISSING
     max_event_age: Val = MISSING

@@ -16,8 +16,9 @@ queue it names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 KNOWN = "known"
 DEFAULT = "default"
@@ -51,10 +52,10 @@ class Token:
 
     def render(self) -> str:
         if self.kind == "pseudo":
-            return "${%s}" % self.ref
+            return "${" + self.ref + "}"
         if self.kind == "attr":
-            return "${%s}" % (self.ref if self.name == "Ref" else f"{self.ref}.{self.name}")
-        return "${?%s}" % self.ref
+            return "${" + (self.ref if self.name == "Ref" else f"{self.ref}.{self.name}") + "}"
+        return "${?" + self.ref + "}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Sym:
     parts: tuple[str | Token, ...]
 
     @staticmethod
-    def of(*parts: str | Token) -> "Sym":
+    def of(*parts: str | Token) -> Sym:
         merged: list[str | Token] = []
         for part in parts:
             if isinstance(part, Sym):
@@ -207,3 +208,24 @@ def unknown(reason: str, loc: Loc | None = None) -> Val:
 
 
 MISSING = Val(UNKNOWN, None, None, reason="not set")
+
+
+def branches(value: Val, fallback: Val | None = None) -> list[tuple[str, Val]]:
+    """The values a property can take, each with the condition that picks it.
+
+    A value chosen by ``Fn::If`` is unknown as a whole, but each branch may be known:
+    rules check every branch and name the condition in their message. A branch that is
+    ``AWS::NoValue`` takes ``fallback`` (the property's default). Anything else gives the
+    value itself with an empty label.
+    """
+    if value.state != UNKNOWN or not value.extra or not value.reason.startswith("chosen by"):
+        return [("", value)]
+    result: list[tuple[str, Val]] = []
+    for condition, truth, branch in value.extra:
+        label = f"when condition {condition} is {'true' if truth else 'false'}"
+        if branch.absent and fallback is not None:
+            result.append((label, fallback))
+            continue
+        for inner_label, inner in branches(branch, fallback):
+            result.append((f"{label} and {inner_label[5:]}" if inner_label else label, inner))
+    return result

@@ -33,6 +33,7 @@ times the function timeout (see ESM102). Or lower the function's `Timeout`.
 """
 
 from esmlint.rule import Severity, described, report, where
+from esmlint.values import branches, default
 
 ID = "ESM101"
 NAME = "sqs-visibility-below-timeout"
@@ -44,19 +45,25 @@ def check(model, options):
         queue = source.resource
         if queue is None:
             continue
-        visibility = queue.get("visibility_timeout")
-        vt, timeout = visibility.int(), fn.timeout.int()
-        if vt is None or timeout is None or vt >= timeout:
-            continue
-        generated = " (created by SAM for the SqsSubscription)" if queue.origin else ""
-        yield report(
-            source.loc,
-            f"function {fn.id} has Timeout {described(fn.timeout, 's')} but its SQS source "
-            f"queue {queue.id}{generated} has VisibilityTimeout {described(visibility, 's')}: "
-            f"Lambda rejects the event source mapping and the deploy fails. Set "
-            f"VisibilityTimeout on {queue.id} to at least {timeout} (AWS recommends "
-            f"{6 * timeout}) or lower the function Timeout.",
-            resource=where(source),
-            function=fn.id,
-            key=f"{fn.id}:{queue.id}",
-        )
+        visibility_default = default(30, queue.loc)
+        timeout_default = default(3, fn.loc)
+        for vt_label, visibility in branches(queue.get("visibility_timeout"), visibility_default):
+            for t_label, timeout_val in branches(fn.timeout, timeout_default):
+                vt, timeout = visibility.int(), timeout_val.int()
+                if vt is None or timeout is None or vt >= timeout:
+                    continue
+                labels = [label for label in (t_label, vt_label) if label]
+                when = f" ({'; '.join(labels)})" if labels else ""
+                generated = " (created by SAM for the SqsSubscription)" if queue.origin else ""
+                yield report(
+                    source.loc,
+                    f"function {fn.id} has Timeout {described(timeout_val, 's')} but its SQS "
+                    f"source queue {queue.id}{generated} has VisibilityTimeout "
+                    f"{described(visibility, 's')}{when}: Lambda rejects the event source "
+                    f"mapping and the deploy fails. Set VisibilityTimeout on {queue.id} to at "
+                    f"least {timeout} (AWS recommends {6 * timeout}) or lower the function "
+                    f"Timeout.",
+                    resource=where(source),
+                    function=fn.id,
+                    key=f"{fn.id}:{queue.id}",
+                )

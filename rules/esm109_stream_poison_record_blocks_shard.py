@@ -33,14 +33,19 @@ records to an `OnFailure` destination (see ESM110).
 """
 
 from esmlint.model import STREAM_KINDS
-from esmlint.rule import Severity, report, where
+from esmlint.rule import Severity, report, source_label, where
 
 ID = "ESM109"
 NAME = "stream-poison-record-blocks-shard"
 SEVERITY = Severity.WARNING
 
-LABELS = {"kinesis": "Kinesis stream", "dynamodb": "DynamoDB stream", "msk": "Amazon MSK",
+LABELS = {"kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "msk": "Amazon MSK",
           "kafka": "self-managed Kafka"}
+
+
+def describe(source) -> str:
+    label = source_label(source)
+    return label if source.sam_event else f"{LABELS[source.kind]} {label}"
 
 
 def unbounded(value) -> bool | None:
@@ -61,7 +66,7 @@ def check(model, options):
             continue
         yield report(
             source.loc,
-            f"{LABELS[source.kind]} mapping {source.id} of function {fn.id} keeps "
+            f"{describe(source)} of function {fn.id} keeps "
             f"MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (retry until the "
             f"record expires): one record that keeps failing blocks its "
             f"{'partition' if source.kind in ('msk', 'kafka') else 'shard'}. Set "

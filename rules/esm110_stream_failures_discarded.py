@@ -29,7 +29,7 @@ the execution role permission to send to it (ESM203).
 """
 
 from esmlint.model import STREAM_KINDS
-from esmlint.rule import Severity, report, where
+from esmlint.rule import Severity, report, source_label, where
 
 ID = "ESM110"
 NAME = "stream-failures-discarded"
@@ -51,7 +51,7 @@ def check(model, options):
             continue  # set, or hidden behind a condition
         yield report(
             source.loc,
-            f"mapping {source.id} of function {fn.id} sets {' and '.join(bounded)} but has "
+            f"{source_label(source)} of function {fn.id} sets {' and '.join(bounded)} but has "
             f"no DestinationConfig.OnFailure: records that exhaust them are discarded "
             f"without a trace. Add an OnFailure destination (SQS queue, SNS topic or S3 "
             f"bucket) and allow the role to send to it.",

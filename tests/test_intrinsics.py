@@ -77,7 +77,9 @@ def test_getatt_is_a_resource_token(resolved):
 def test_sub_keeps_pseudo_parameters_symbolic(resolved):
     value = resolved["D"].value
     assert isinstance(value, Sym)
-    assert str(value) == "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}"
+    assert str(value) == (
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}"
+    )
 
 
 def test_join_and_select(resolved):

@@ -118,6 +118,12 @@ class Builder:
                 return properties
         return {}
 
+    def condition_of(self, rid: str) -> str:
+        """The name of the resource's ``Condition`` attribute, "" when it has none."""
+        resource = self.raw.get(rid)
+        condition = resource.get("Condition") if isinstance(resource, dict) else None
+        return condition if isinstance(condition, str) else ""
+
     def type_of(self, rid: str) -> str:
         resource = self.raw.get(rid)
         if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
@@ -398,7 +404,7 @@ class Builder:
         if not isinstance(items, list):
             policy.unresolved = "Statement is not a list"
             return policy
-        for index, item in enumerate(items):
+        for index in range(len(items)):
             item_val = self.resolver.get(items, index, statements.loc)
             policy.statements.append(self.statement(item_val, source))
         return policy
@@ -465,7 +471,7 @@ class Builder:
                                  f"trust policy of {rid}")
         policies = self.resolver.get(props, "Policies")
         if policies.known and isinstance(policies.value, list):
-            for index, entry in enumerate(policies.value):
+            for index in range(len(policies.value)):
                 entry_val = self.resolver.get(policies.value, index)
                 if entry_val.known and isinstance(entry_val.value, dict):
                     name = entry_val.value.get("PolicyName", index)
@@ -669,6 +675,7 @@ class Builder:
             return
         arn = self.resolver.get(props, "EventSourceArn")
         source = Source(rid, POLL, "unknown", self.loc(rid), fn, arn=arn, qualifier=qualifier)
+        source.extra["condition"] = self.condition_of(rid)
         self.esm_settings(source, props)
         if self.resolver.has(props, "SelfManagedEventSource"):
             source.kind = "kafka"
@@ -790,7 +797,7 @@ class Builder:
         configs = self.resolver.path(props, "NotificationConfiguration.LambdaConfigurations")
         if not configs.known or not isinstance(configs.value, list):
             return
-        for index, item in enumerate(configs.value):
+        for index in range(len(configs.value)):
             entry = self.resolver.get(configs.value, index, configs.loc)
             if entry.known and isinstance(entry.value, dict):
                 self.push(self.resolver.get(entry.value, "Function", entry.loc), rid, "s3",
@@ -802,7 +809,7 @@ class Builder:
         subs = self.resolver.get(props, "Subscription")
         if not subs.known or not isinstance(subs.value, list):
             return
-        for index, item in enumerate(subs.value):
+        for index in range(len(subs.value)):
             entry = self.resolver.get(subs.value, index, subs.loc)
             if entry.known and isinstance(entry.value, dict):
                 protocol = self.resolver.get(entry.value, "Protocol", entry.loc)
@@ -821,7 +828,7 @@ class Builder:
         targets = self.resolver.get(props, "Targets")
         if not targets.known or not isinstance(targets.value, list):
             return
-        for index, item in enumerate(targets.value):
+        for index in range(len(targets.value)):
             entry = self.resolver.get(targets.value, index, targets.loc)
             if entry.known and isinstance(entry.value, dict):
                 self.push(self.resolver.get(entry.value, "Arn", entry.loc), rid, "eventbridge",
@@ -840,7 +847,7 @@ class Builder:
         actions = self.resolver.path(props, "TopicRulePayload.Actions")
         if not actions.known or not isinstance(actions.value, list):
             return
-        for index, item in enumerate(actions.value):
+        for index in range(len(actions.value)):
             entry = self.resolver.get(actions.value, index, actions.loc)
             if entry.known and isinstance(entry.value, dict) and "Lambda" in entry.value:
                 self.push(self.resolver.path(entry.value, "Lambda.FunctionArn", entry.loc), rid,

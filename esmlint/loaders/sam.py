@@ -17,8 +17,19 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..model import ASYNC, POLL, SYNC, Function, InvokeConfig, Permission, Policy, Resource, Role
-from ..model import Source, Statement
+from ..model import (
+    ASYNC,
+    POLL,
+    SYNC,
+    Function,
+    InvokeConfig,
+    Permission,
+    Policy,
+    Resource,
+    Role,
+    Source,
+    Statement,
+)
 from ..values import Loc, Sym, Token, Val, default, known, unknown
 from .intrinsics import is_intrinsic
 
@@ -113,7 +124,7 @@ def merge_globals(global_props: Any, local: Any) -> Any:
 class SamExpander:
     """Expands the SAM resources of one template inside a CloudFormation builder."""
 
-    def __init__(self, builder: "Builder") -> None:
+    def __init__(self, builder: Builder) -> None:
         self.b = builder
         self.r = builder.resolver
         globals_ = builder.data.get("Globals")
@@ -211,7 +222,7 @@ class SamExpander:
             self.invoke_config(fn, config, qualifier)
         events = self.r.get(props, "Events")
         if events.known and isinstance(events.value, dict):
-            for name, event in events.value.items():
+            for name in events.value:
                 event_val = self.r.get(events.value, name, events.loc)
                 if event_val.known and isinstance(event_val.value, dict):
                     self.event(fn, str(name), event_val, qualifier)
@@ -395,7 +406,9 @@ class SamExpander:
         model_kind, arn_key = POLL_EVENTS[kind]
         arn = self.r.get(props, arn_key, loc) if arn_key else unknown("self-managed", loc)
         source = Source(eid, POLL, model_kind, loc, fn, arn=arn, qualifier=qualifier,
-                        sam_event=kind, origin=fn.id, extra={"sam": True, "event": name})
+                        sam_event=kind, origin=fn.id,
+                        extra={"sam": True, "event": name,
+                               "condition": self.b.condition_of(fn.id)})
         if arn_key:
             found_kind, source.resource = self.b.source_kind(arn)
             if model_kind == "dynamodb" and found_kind == "dynamodb-table":
@@ -547,7 +560,8 @@ class SamExpander:
             arn = known(Sym.of(Token("attr", qid, "Arn")), loc)
         source = Source(f"{eid}EventSourceMapping", POLL, "sqs", loc, fn, resource=queue,
                         arn=arn, qualifier=qualifier, sam_event="SNS", origin=fn.id,
-                        extra={"sqs_subscription": True})
+                        extra={"sqs_subscription": True, "event": name,
+                               "condition": self.b.condition_of(fn.id)})
         source.settings["BatchSize"] = batch
         fn.sources.append(source)
         self.b.model.origins[source.id] = fn.id

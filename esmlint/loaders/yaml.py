@@ -221,7 +221,8 @@ def decode(text: str) -> Any:
                 raise DecodeError(message, mark.line + 1, mark.column + 1) from None
             raise DecodeError(message) from None
         except yaml.YAMLError as exc:
-            raise DecodeError(str(exc).splitlines()[0] if str(exc) else "cannot be parsed") from None
+            first = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
+            raise DecodeError(first) from None
         except RecursionError:
             raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
         if node is None:
