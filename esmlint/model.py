@@ -15,7 +15,9 @@ kind           props
 ``kinesis``    kms_key, name
 ``dynamodb``   stream_enabled, name
 ``s3``         name
-``kms``        key_policy (a :class:`Policy`)
+``kms``        key_policy (a :class:`Policy`; KMS's default policy, as a default
+               value, when the template sets none)
+``kms-alias``  name, target_key
 ``eventbus``   name
 ``mq``, ``msk``, ``docdb``, ``rule``, ``api``, ``httpapi``, ``userpool``...
 =============  =================================================================
@@ -171,6 +173,12 @@ class Permission:
     url_auth_type: Val = MISSING
     origin: str = ""
     depends_on: tuple[str, ...] = ()
+    #: The function ``function`` names, when it is in the model; None when it cannot be
+    #: resolved (rules that match permissions then stay silent). ``qualifier`` is set with it.
+    resolved: Function | None = None
+    event_source_token: Val = MISSING
+    principal_org_id: Val = MISSING
+    invoked_via_url: Val = MISSING
 
 
 @dataclass(eq=False)
@@ -196,12 +204,26 @@ class Function:
     is_sam: bool = False
     #: For SAM functions: the ``Role`` property is set, so SAM generates no role.
     sam_role_set: bool = False
+    #: For SAM functions with ``Role``: the role SAM would have generated (Policies, event,
+    #: dead-letter and destination policies), which SAM drops. Not used by the function.
+    sam_dropped_role: Role | None = None
     aliases: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
     props: dict[str, Val] = field(default_factory=dict)
 
     def get(self, name: str) -> Val:
         return self.props.get(name, MISSING)
+
+
+@dataclass(eq=False)
+class PolicyTemplateUse:
+    """A SAM policy template in a function's ``Policies``, with the values given to it."""
+
+    name: str
+    function: str
+    #: Parameter name -> the value given, located where it is written.
+    params: dict[str, Val]
+    loc: Loc | None = None
 
 
 @dataclass
@@ -235,12 +257,25 @@ class Model:
     #: Links the loader could not make ("invoke-config", "permission", "esm"...): rules
     #: that need to see every invoker of a function stay silent when these are present.
     unlinked: set[str] = field(default_factory=set)
+    #: Resource id -> the ids it depends on in CloudFormation's order of creation
+    #: (``DependsOn`` and every Ref / GetAtt / Sub in its properties).
+    depends: dict[str, set[str]] = field(default_factory=dict)
+    #: Resource id -> (referring resource id, top-level property) for every Ref / GetAtt /
+    #: Sub naming it; Outputs appear as ("Outputs", "Value") or ("Outputs", "Export").
+    referrers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Every SAM policy template use (expanded or dropped because ``Role`` is set).
+    policy_template_uses: list[PolicyTemplateUse] = field(default_factory=list)
 
     def function(self, fid: str) -> Function | None:
-        for fn in self.functions:
-            if fn.id == fid:
-                return fn
-        return None
+        """The function with this id; indexed, since loaders ask once per invoker."""
+        index = self.__dict__.get("_function_index")
+        if index is None or len(index) != len(self.functions):
+            index = {fn.id: fn for fn in self.functions}
+            self.__dict__["_function_index"] = index
+        fn = index.get(fid)
+        if fn is None and len(index) != len(self.functions):  # pragma: no cover
+            return next((f for f in self.functions if f.id == fid), None)
+        return fn
 
     def sources(self, mode: str | None = None, kinds: tuple[str, ...] | None = None
                 ) -> Iterator[tuple[Function, Source]]:

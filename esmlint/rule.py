@@ -20,7 +20,7 @@ The engine fills in the rule ID, name and default severity of every finding a ru
 from __future__ import annotations
 
 from .findings import Finding, Severity
-from .values import Loc
+from .values import Loc, Sym, as_bool
 
 __all__ = ["Severity", "report", "Finding", "option"]
 
@@ -87,3 +87,28 @@ def source_label(source) -> str:
     if source.sam_event and event:
         return f"{source.sam_event} event {event}"
     return f"mapping {source.id}"
+
+
+def fifo_queue(source) -> bool | None:
+    """Whether an SQS source is a FIFO queue; None when the template does not tell.
+
+    A queue in the template answers with its ``FifoQueue`` (or ``.fifo`` name); a queue
+    known only by its ARN answers when the ARN's name part is literal (``….fifo``).
+    """
+    queue = source.resource
+    if queue is not None:
+        fifo = queue.get("fifo")
+        return as_bool(fifo.value) if fifo.known else None
+    arn = source.arn
+    if not arn.known:
+        return None
+    value = arn.value
+    if isinstance(value, Sym):  # a Fn::Sub'ed ARN: its literal tail ends the queue name
+        value = value.parts[-1] if value.parts else None
+    return value.endswith(".fifo") if isinstance(value, str) else None
+
+
+def conditions(*labels: str) -> str:
+    """The ``Fn::If`` labels of the branches a finding is about, for its message."""
+    picked = [label for label in labels if label]
+    return f" ({'; '.join(picked)})" if picked else ""

@@ -9,6 +9,7 @@ subscriptions, notifications, rules) to the function they name.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..model import (
@@ -180,6 +181,7 @@ class Builder:
                 self.model.functions.append(self.function(rid))
         self.attach_policies()
         self.link()
+        self.index_references()
         self.canonicalize()
         return self.model
 
@@ -221,6 +223,10 @@ class Builder:
                 return literal_name
             if kind == "s3" and attr == "Ref" and literal_name is not None:
                 return literal_name
+            if kind == "kms" and attr == "Arn":
+                return res.arn
+            if kind == "loggroup" and attr == "Arn":
+                return res.arn
         fn = self.model.function(rid) if res is None else None
         if fn is not None and fn.arn is not None:
             if attr == "Arn":
@@ -246,12 +252,18 @@ class Builder:
             if key_policy is not None and isinstance(key_policy.value, Policy):
                 policies.append(key_policy.value)
         for fn in self.model.functions:
+            dropped = fn.sam_dropped_role
+            if dropped is not None:
+                policies.extend(dropped.policies)
+        for fn in self.model.functions:
             fn.dead_letter = self.canonical_val(fn.dead_letter)
             for source in fn.sources:
                 source.arn = self.canonical_val(source.arn)
         for config in self.model.invoke_configs:
             config.on_failure = self.canonical_val(config.on_failure)
             config.on_success = self.canonical_val(config.on_success)
+        for perm in self.model.permissions:
+            perm.source_arn = self.canonical_val(perm.source_arn)
         seen: set[int] = set()
         for policy in policies:
             if id(policy) in seen:
@@ -324,11 +336,25 @@ class Builder:
             else:
                 res.arn = Sym.of("arn:", P, ":s3:::", Token("attr", rid, "Ref"))
         elif kind == "kms":
-            res.arn = Sym.of(Token("attr", rid, "Arn"))
-            res.props["key_policy"] = known(
-                self.policy(self.resolver.get(props, "KeyPolicy"), f"key policy of {rid}"),
-                self.loc(rid),
-            )
+            # Ref of a key is its key ID, so this is what GetAtt Arn and a
+            # !Sub ...:key/${Key} spell alike (see canonical_token).
+            res.arn = Sym.of("arn:", P, ":kms:", R, ":", A, ":key/", Token("attr", rid, "Ref"))
+            if self.resolver.has(props, "KeyPolicy"):
+                res.props["key_policy"] = known(
+                    self.policy(self.resolver.get(props, "KeyPolicy"), f"key policy of {rid}"),
+                    self.loc(rid),
+                )
+            else:
+                # Without KeyPolicy, KMS attaches its default key policy: the account root
+                # may do everything, which delegates access to IAM policies.
+                source = f"default key policy of {rid}"
+                res.props["key_policy"] = default(Policy([Statement(
+                    "Allow", [known("kms:*")], [known("*")],
+                    principals=[known(Sym.of("arn:", P, ":iam::", A, ":root"))],
+                    source=source)], source=source), self.loc(rid))
+        elif kind == "kms-alias":
+            res.props["name"] = get(props, "AliasName")
+            res.props["target_key"] = get(props, "TargetKeyId")
         elif kind == "mq":
             res.props["public"] = get(props, "PubliclyAccessible")
             res.props["engine"] = get(props, "EngineType")
@@ -343,6 +369,10 @@ class Builder:
                 res.props["name"] = get(props, "Name")
         elif kind == "loggroup":
             res.props["name"] = get(props, "LogGroupName")
+            name = res.props["name"]
+            res.arn = Sym.of("arn:", P, ":logs:", R, ":", A, ":log-group:", name.value if (
+                name.known and isinstance(name.value, (str, Sym))) else Token("attr", rid, "Ref"),
+                ":*")
         return res
 
     def arn(self, service: str, rid: str, name: Val, attr: str, prefix: str) -> Sym:
@@ -615,10 +645,11 @@ class Builder:
         """The function a FunctionName / ARN value names, and its qualifier."""
         if not value.known:
             return None, ""
-        functions = {fn.id: fn for fn in self.model.functions}
         if isinstance(value.value, Sym):
             parts = value.value.parts
-            tokens = [p for p in parts if isinstance(p, Token)]
+            tokens = [p for p in parts if isinstance(p, Token) and p.kind != "pseudo"]
+            if not tokens:
+                return self.function_named(value.value)
             if len(tokens) == 1 and tokens[0].kind == "attr":
                 token = tokens[0]
                 text = "".join(p for p in parts if isinstance(p, str))
@@ -628,11 +659,12 @@ class Builder:
                     qualifier = tail[1:]
                 if len(parts) > 1 and not ("function:" in text or qualifier):
                     return None, ""
-                if token.ref in functions:
-                    return functions[token.ref], qualifier
+                found = self.model.function(token.ref)
+                if found is not None:
+                    return found, qualifier
                 if token.ref in self.alias_of:
                     fid, alias = self.alias_of[token.ref]
-                    return functions.get(fid), alias
+                    return self.model.function(fid), alias
                 res = self.model.resources.get(token.ref)
                 if res is not None and res.kind in ("alias", "version"):
                     fn, _ = self.find_function(res.get("function"))
@@ -643,25 +675,33 @@ class Builder:
                     return fn, "version"
             return None, ""
         if isinstance(value.value, str):
-            text = value.value
-            name, qualifier = text, ""
-            if text.startswith("arn:"):
-                pieces = text.split(":")
-                if len(pieces) < 7 or pieces[5] != "function":
-                    return None, ""
-                name = pieces[6]
-                qualifier = pieces[7] if len(pieces) > 7 else ""
-            elif ":" in text:
-                name, _, qualifier = text.partition(":")
-            for fn in self.model.functions:
-                if fn.name.known and fn.name.value == name:
-                    return fn, qualifier
+            return self.function_named(value.value)
+        return None, ""
+
+    def function_named(self, value: str | Sym) -> tuple[Function | None, str]:
+        """The function a literal name or ARN names (pseudo parameters allowed)."""
+        text = _flat(value)
+        name, qualifier = text, ""
+        if text.startswith("arn:"):
+            pieces = text.split(":")
+            if len(pieces) < 7 or pieces[5] != "function":
+                return None, ""
+            name = pieces[6]
+            qualifier = pieces[7] if len(pieces) > 7 else ""
+        elif ":" in text:
+            name, _, qualifier = text.partition(":")
+        for fn in self.model.functions:
+            if fn.name.known and isinstance(fn.name.value, (str, Sym)) and _flat(
+                    fn.name.value) == name:
+                return fn, qualifier
         return None, ""
 
     def link(self) -> None:
         for rid in self.raw:
             rtype = self.type_of(rid)
             linker = _LINKERS.get(rtype)
+            if linker is None and rtype.startswith("Custom::"):
+                linker = Builder.custom_resource
             if linker is not None:
                 linker(self, rid, self.props(rid))
 
@@ -780,14 +820,23 @@ class Builder:
             source_account=self.resolver.get(props, "SourceAccount"),
             url_auth_type=self.resolver.get(props, "FunctionUrlAuthType"),
             depends_on=_names(depends),
+            event_source_token=self.resolver.get(props, "EventSourceToken"),
+            principal_org_id=self.resolver.get(props, "PrincipalOrgID"),
+            invoked_via_url=self.resolver.get(props, "InvokedViaFunctionUrl"),
         )
+        perm.resolved, qualifier = self.find_function(perm.function)
+        if perm.resolved is None:
+            self.model.unlinked.add("permission")
+        else:
+            perm.qualifier = known(qualifier, perm.function.loc)
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, rid: str, kind: str, mode: str, loc: Loc,
              invoker: str, extra: dict | None = None) -> None:
         fn, qualifier = self.find_function(fn_value)
         if fn is None:
-            self.model.unlinked.add(kind)
+            if self.may_be_function(fn_value):
+                self.model.unlinked.add(kind)
             return
         source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
                         extra=extra or {})
@@ -803,7 +852,8 @@ class Builder:
                 self.push(self.resolver.get(entry.value, "Function", entry.loc), rid, "s3",
                           ASYNC, entry.loc or self.loc(rid), rid,
                           {"filter": entry.value.get("Filter"),
-                           "events": self.resolver.get(entry.value, "Event", entry.loc)})
+                           "events": self.resolver.get(entry.value, "Event", entry.loc),
+                           **self.s3_filter(entry.value.get("Filter"), entry.loc)})
 
     def topic(self, rid: str, props: dict) -> None:
         subs = self.resolver.get(props, "Subscription")
@@ -822,7 +872,7 @@ class Builder:
         if protocol.known and str(protocol.value).lower() == "lambda":
             topic = self.model_ref(self.resolver.get(props, "TopicArn"))
             self.push(self.resolver.get(props, "Endpoint"), rid, "sns", ASYNC, self.loc(rid),
-                      topic or rid)
+                      topic or rid, {"filtered": self.resolver.has(props, "FilterPolicy")})
 
     def rule(self, rid: str, props: dict) -> None:
         targets = self.resolver.get(props, "Targets")
@@ -841,7 +891,7 @@ class Builder:
 
     def log_subscription(self, rid: str, props: dict) -> None:
         self.push(self.resolver.get(props, "DestinationArn"), rid, "logs", ASYNC,
-                  self.loc(rid), rid)
+                  self.loc(rid), rid, {"log_group": self.resolver.get(props, "LogGroupName")})
 
     def topic_rule(self, rid: str, props: dict) -> None:
         actions = self.resolver.path(props, "TopicRulePayload.Actions")
@@ -856,6 +906,10 @@ class Builder:
     def url(self, rid: str, props: dict) -> None:
         self.push(self.resolver.get(props, "TargetFunctionArn"), rid, "url", SYNC,
                   self.loc(rid), rid, {"auth_type": self.resolver.get(props, "AuthType")})
+        qualifier = self.resolver.get(props, "Qualifier")
+        fn, _ = self.find_function(self.resolver.get(props, "TargetFunctionArn"))
+        if fn is not None and fn.sources and fn.sources[-1].id == rid and not qualifier.absent:
+            fn.sources[-1].qualifier = str(qualifier.value) if qualifier.known else "?"
 
     def alias(self, rid: str, props: dict) -> None:
         fn, _ = self.find_function(self.resolver.get(props, "FunctionName"))
@@ -863,6 +917,397 @@ class Builder:
             name = self.resolver.get(props, "Name")
             if name.known and isinstance(name.value, str):
                 fn.aliases = fn.aliases + (name.value,)
+
+    # -- more invokers (spec B.1, C, D): a small, local block ----------------------------
+    def may_be_function(self, value: Val) -> bool:
+        """False when a target value certainly names something other than a function
+        (a queue, a topic, a stream...): such targets are not invokers left unlinked."""
+        if not value.known or not isinstance(value.value, (str, Sym)):
+            return True
+        rid = self.model_ref(value)
+        if rid:
+            if rid in self.alias_of or self.model.function(rid) is not None:
+                return True
+            if rid in self.model.roles:
+                return False
+            res = self.model.resources.get(rid)
+            return res is None or res.kind in ("alias", "version") or res.type in (
+                "AWS::Lambda::Function", "AWS::Serverless::Function")
+        text = _flat(value.value)
+        if text.startswith("arn:"):
+            pieces = text.split(":")
+            return len(pieces) < 3 or "\x00" in pieces[2] or pieces[2] == "lambda"
+        return True
+
+    def lambda_uri(self, value: Val) -> Val | None:
+        """The function ARN inside an API Gateway Lambda integration URI
+        (``arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations``),
+        the value itself when it is a plain function ARN (HTTP APIs take both), None when
+        the URI is not a Lambda one (HTTP, mock, other AWS services)."""
+        if not value.known or not isinstance(value.value, (str, Sym)):
+            return value
+        text, tokens = _flatten(value.value)
+        marker = "lambda:path/2015-03-31/functions/"
+        start = text.find(marker)
+        if start < 0:
+            if ":apigateway:" in text or text.startswith(("http://", "https://")):
+                return None
+            return value if self.may_be_function(value) else None
+        start += len(marker)
+        end = text.rfind("/invocations")
+        if end < start:
+            return unknown("integration URI not understood", value.loc)
+        middle = _unflatten(text[start:end], tokens)
+        literal = middle.literal()
+        return known(literal if literal is not None else middle, value.loc)
+
+    def s3_filter(self, node: Any, loc: Loc | None) -> dict:
+        """``prefix`` / ``suffix`` of an S3 notification filter, in CloudFormation and SAM
+        (``S3Key.Rules``) or CDK (``Key.FilterRules``) spelling; absent when not filtered."""
+        result = {"prefix": unknown("not set", loc), "suffix": unknown("not set", loc)}
+        if node is None:
+            return result
+        value = self.resolver.resolve(node, loc)
+        rules = self.resolver.path(value.value, "S3Key.Rules", value.loc) if value.known \
+            else value
+        if value.known and rules.absent:
+            rules = self.resolver.path(value.value, "Key.FilterRules", value.loc)
+        if rules.absent:
+            return result
+        if not rules.known or not isinstance(rules.value, list):
+            reason = rules.reason or "filter not readable"
+            return {"prefix": unknown(reason, loc), "suffix": unknown(reason, loc)}
+        for index in range(len(rules.value)):
+            item = self.resolver.get(rules.value, index, rules.loc)
+            name = self.resolver.get(item.value, "Name", item.loc) if item.known else item
+            if not (name.known and isinstance(name.value, str)):
+                reason = name.reason or "filter rule not readable"
+                return {"prefix": unknown(reason, loc), "suffix": unknown(reason, loc)}
+            if name.value.lower() in result:
+                result[name.value.lower()] = self.resolver.get(item.value, "Value", item.loc)
+        return result
+
+    def definition_may_set_timeout(self, api: str) -> bool:
+        """Whether the API's own OpenAPI definition may set ``timeoutInMillis``."""
+        props = self.props(api)
+        if any(self.resolver.has(props, key) for key in (
+                "DefinitionUri", "BodyS3Location", "Location")):
+            return True
+        body = props.get("DefinitionBody", props.get("Body"))
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if "timeoutInMillis" in node or "Fn::Transform" in node:
+                    return True
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, str) and "timeoutInMillis" in node:
+                return True
+        return False
+
+    def api_method(self, rid: str, props: dict) -> None:
+        """AWS::ApiGateway::Method with a Lambda (AWS / AWS_PROXY) integration."""
+        integration = self.resolver.get(props, "Integration")
+        if integration.absent:
+            return
+        if not integration.known or not isinstance(integration.value, dict):
+            self.model.unlinked.add("api")
+            return
+        body, where = integration.value, integration.loc
+        itype = self.resolver.get(body, "Type", where)
+        if itype.known and str(itype.value).upper() not in ("AWS", "AWS_PROXY"):
+            return
+        target = self.lambda_uri(self.resolver.get(body, "Uri", where))
+        if target is None:
+            return
+        api = self.model_ref(self.resolver.get(props, "RestApiId"))
+        self.push(target, rid, "api", SYNC, self.loc(rid), api or rid, {
+            "api_type": "rest",
+            "timeout_ms": self.resolver.get(body, "TimeoutInMillis", where),
+            "credentials": self.resolver.get(body, "Credentials", where),
+            "method": self.resolver.get(props, "HttpMethod"),
+        })
+
+    def api_authorizer(self, rid: str, props: dict) -> None:
+        """AWS::ApiGateway::Authorizer / AWS::ApiGatewayV2::Authorizer with a Lambda."""
+        target = self.lambda_uri(self.resolver.get(props, "AuthorizerUri"))
+        if target is None or self.resolver.get(props, "AuthorizerUri").absent:
+            return
+        v2 = self.type_of(rid).startswith("AWS::ApiGatewayV2")
+        api = self.model_ref(self.resolver.get(props, "ApiId" if v2 else "RestApiId"))
+        kind = self.v2_kind(api) if v2 else "api"
+        credentials = "AuthorizerCredentialsArn" if v2 else "AuthorizerCredentials"
+        self.push(target, rid, kind, SYNC, self.loc(rid), api or rid, {
+            "authorizer": True, "api_type": "rest" if not v2 else kind,
+            "credentials": self.resolver.get(props, credentials)})
+
+    def v2_kind(self, api: str) -> str:
+        """``websocket`` for a WebSocket API in the template, else ``httpapi``."""
+        protocol = self.resolver.get(self.props(api), "ProtocolType") if api else None
+        if protocol is not None and protocol.known and str(protocol.value).upper() == \
+                "WEBSOCKET":
+            return "websocket"
+        return "httpapi"
+
+    def api_v2_integration(self, rid: str, props: dict) -> None:
+        """AWS::ApiGatewayV2::Integration with a Lambda proxy integration."""
+        itype = self.resolver.get(props, "IntegrationType")
+        if itype.known and str(itype.value).upper() not in ("AWS", "AWS_PROXY"):
+            return
+        if self.resolver.has(props, "IntegrationSubtype"):
+            return  # an AWS service integration (SQS-SendMessage...), not Lambda
+        uri = self.resolver.get(props, "IntegrationUri")
+        if uri.absent:
+            return
+        target = self.lambda_uri(uri)
+        if target is None:
+            return
+        api = self.model_ref(self.resolver.get(props, "ApiId"))
+        protocol_known = bool(api) and self.type_of(api) == "AWS::ApiGatewayV2::Api"
+        kind = self.v2_kind(api)
+        self.push(target, rid, kind, SYNC, self.loc(rid), api or rid, {
+            "api_type": kind if protocol_known else "unknown",
+            "timeout_ms": self.resolver.get(props, "TimeoutInMillis"),
+            "credentials": self.resolver.get(props, "CredentialsArn"),
+        })
+
+    def api_v2(self, rid: str, props: dict) -> None:
+        """AWS::ApiGatewayV2::Api quick create: ``Target`` is the function."""
+        target = self.resolver.get(props, "Target")
+        if target.absent:
+            return
+        self.push(target, rid, "httpapi", SYNC, target.loc or self.loc(rid), rid, {
+            "api_type": "httpapi", "timeout_ms": unknown("not set", target.loc),
+            "credentials": self.resolver.get(props, "CredentialsArn"), "quick_create": True})
+
+    def target_group(self, rid: str, props: dict) -> None:
+        """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda."""
+        ttype = self.resolver.get(props, "TargetType")
+        if not (ttype.known and str(ttype.value).lower() == "lambda"):
+            return
+        targets = self.resolver.get(props, "Targets")
+        if not targets.known or not isinstance(targets.value, list):
+            if not targets.absent:
+                self.model.unlinked.add("alb")
+            return
+        for index in range(len(targets.value)):
+            entry = self.resolver.get(targets.value, index, targets.loc)
+            if entry.known and isinstance(entry.value, dict):
+                self.push(self.resolver.get(entry.value, "Id", entry.loc), rid, "alb", SYNC,
+                          entry.loc or self.loc(rid), rid)
+
+    def user_pool(self, rid: str, props: dict) -> None:
+        """AWS::Cognito::UserPool LambdaConfig triggers."""
+        config = self.resolver.get(props, "LambdaConfig")
+        if config.absent:
+            return
+        if not config.known or not isinstance(config.value, dict):
+            self.model.unlinked.add("cognito")
+            return
+        for key in config.value:
+            if key in COGNITO_TRIGGERS:
+                value = self.resolver.get(config.value, key, config.loc)
+            elif key in ("PreTokenGenerationConfig", "CustomSMSSender", "CustomEmailSender"):
+                value = self.resolver.path(config.value, f"{key}.LambdaArn", config.loc)
+                if value.absent:
+                    continue
+            else:
+                continue
+            self.push(value, rid, "cognito", SYNC, value.loc or self.loc(rid), rid,
+                      {"trigger": key})
+
+    def receipt_rule(self, rid: str, props: dict) -> None:
+        """AWS::SES::ReceiptRule Lambda actions (InvocationType Event by default)."""
+        actions = self.resolver.path(props, "Rule.Actions")
+        if not actions.known or not isinstance(actions.value, list):
+            if not actions.absent:
+                self.model.unlinked.add("ses")
+            return
+        for index in range(len(actions.value)):
+            entry = self.resolver.get(actions.value, index, actions.loc)
+            if not (entry.known and isinstance(entry.value, dict)
+                    and "LambdaAction" in entry.value):
+                continue
+            action = self.resolver.get(entry.value, "LambdaAction", entry.loc)
+            if not action.known or not isinstance(action.value, dict):
+                self.model.unlinked.add("ses")
+                continue
+            invocation = self.resolver.get(action.value, "InvocationType", action.loc)
+            sync = invocation.known and invocation.value == "RequestResponse"
+            self.push(self.resolver.get(action.value, "FunctionArn", action.loc), rid, "ses",
+                      SYNC if sync else ASYNC, action.loc or self.loc(rid), rid,
+                      {"mode_unknown": not invocation.known and not invocation.absent})
+
+    def repository(self, rid: str, props: dict) -> None:
+        """AWS::CodeCommit::Repository triggers whose destination is a function."""
+        triggers = self.resolver.get(props, "Triggers")
+        if not triggers.known or not isinstance(triggers.value, list):
+            if not triggers.absent:
+                self.model.unlinked.add("codecommit")
+            return
+        for index in range(len(triggers.value)):
+            entry = self.resolver.get(triggers.value, index, triggers.loc)
+            if entry.known and isinstance(entry.value, dict):
+                target = self.resolver.get(entry.value, "DestinationArn", entry.loc)
+                if self.may_be_function(target):
+                    self.push(target, rid, "codecommit", ASYNC, entry.loc or self.loc(rid), rid)
+
+    def config_rule(self, rid: str, props: dict) -> None:
+        """AWS::Config::ConfigRule with a custom Lambda rule."""
+        owner = self.resolver.path(props, "Source.Owner")
+        if owner.known and owner.value != "CUSTOM_LAMBDA":
+            return
+        target = self.resolver.path(props, "Source.SourceIdentifier")
+        if self.may_be_function(target):
+            self.push(target, rid, "config", ASYNC, self.loc(rid), rid)
+
+    def rotation(self, rid: str, props: dict) -> None:
+        """AWS::SecretsManager::RotationSchedule with a rotation function."""
+        target = self.resolver.get(props, "RotationLambdaARN")
+        if not target.absent:
+            secret = self.model_ref(self.resolver.get(props, "SecretId"))
+            self.push(target, rid, "secretsmanager", SYNC, self.loc(rid), secret or rid)
+
+    def custom_resource(self, rid: str, props: dict) -> None:
+        """Custom resources (CloudFormation invokes the ServiceToken function), and the
+        bucket notifications CDK writes through ``Custom::S3BucketNotifications``."""
+        token = self.resolver.get(props, "ServiceToken")
+        if self.may_be_function(token):
+            self.push(token, rid, "cloudformation", ASYNC, self.loc(rid), rid)
+        if self.type_of(rid) != "Custom::S3BucketNotifications":
+            return
+        bucket = self.model_ref(self.resolver.get(props, "BucketName"))
+        configs = self.resolver.path(
+            props, "NotificationConfiguration.LambdaFunctionConfigurations")
+        if not configs.known or not isinstance(configs.value, list):
+            if not configs.absent:
+                self.model.unlinked.add("s3")
+            return
+        for index in range(len(configs.value)):
+            entry = self.resolver.get(configs.value, index, configs.loc)
+            if entry.known and isinstance(entry.value, dict):
+                extra = {"events": self.resolver.get(entry.value, "Events", entry.loc),
+                         "notification": rid}
+                extra.update(self.s3_filter(entry.value.get("Filter"), entry.loc))
+                self.push(self.resolver.get(entry.value, "LambdaFunctionArn", entry.loc), rid,
+                          "s3", ASYNC, entry.loc or self.loc(rid), bucket or rid, extra)
+
+    def index_references(self) -> None:
+        """``model.depends`` and ``model.referrers``: who references whom, and the order
+        CloudFormation creates resources in."""
+        names = {rid for rid in self.raw if isinstance(rid, str)}
+        aliases = {alias: fid for alias, (fid, _) in self.alias_of.items()}
+        for rid in names:
+            resource = self.raw.get(rid)
+            if not isinstance(resource, dict):
+                continue
+            deps = set(_names(resource.get("DependsOn")))
+            props = resource.get("Properties")
+            if isinstance(props, dict):
+                for key, node in props.items():
+                    for target in _referenced(node, names, aliases):
+                        deps.add(target)
+                        if target != rid:
+                            self.model.referrers.setdefault(target, []).append((rid, str(key)))
+            deps.discard(rid)
+            self.model.depends[rid] = deps
+        outputs = self.data.get("Outputs")
+        if isinstance(outputs, dict):
+            for output in outputs.values():
+                if not isinstance(output, dict):
+                    continue
+                for key in ("Value", "Export"):
+                    for target in _referenced(output.get(key), names, aliases):
+                        self.model.referrers.setdefault(target, []).append(("Outputs", key))
+
+
+#: Cognito user pool ``LambdaConfig`` keys whose value is the function ARN.
+COGNITO_TRIGGERS = (
+    "CreateAuthChallenge", "CustomMessage", "DefineAuthChallenge", "PostAuthentication",
+    "PostConfirmation", "PreAuthentication", "PreSignUp", "PreTokenGeneration",
+    "UserMigration", "VerifyAuthChallengeResponse",
+)
+
+
+def _flatten(value: str | Sym) -> tuple[str, list[Token]]:
+    """A string with each token replaced by a colon-free placeholder, and the tokens."""
+    if isinstance(value, str):
+        return value, []
+    text, tokens = [], []
+    for part in value.parts:
+        if isinstance(part, Token):
+            text.append(f"\x00{len(tokens)}\x00")
+            tokens.append(part)
+        else:
+            text.append(part)
+    return "".join(text), tokens
+
+
+def _unflatten(text: str, tokens: list[Token]) -> Sym:
+    pieces = text.split("\x00")
+    return Sym.of(*(tokens[int(p)] if i % 2 else p for i, p in enumerate(pieces)))
+
+
+def _flat(value: str | Sym) -> str:
+    """A string or Sym as text, pseudo parameters spelled without colons (for comparing)."""
+    if isinstance(value, str):
+        return value
+    return "".join(
+        part if isinstance(part, str)
+        else "\x00" + part.ref.replace(":", "_") + "." + part.name + "\x00"
+        for part in value.parts
+    )
+
+
+_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def _referenced(node: Any, names: set[str], aliases: dict[str, str]) -> set[str]:
+    """The resources a property value names through Ref, Fn::GetAtt or Fn::Sub."""
+    found: set[str] = set()
+
+    def add(name: Any) -> None:
+        if isinstance(name, str):
+            if name in aliases:
+                found.add(aliases[name])
+            elif name in names:
+                found.add(name)
+            elif "." in name and name.split(".", 1)[0] in names:
+                found.add(name.split(".", 1)[0])
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if len(item) == 1:
+                key, arg = next(iter(item.items()))
+                if key == "Ref":
+                    add(arg)
+                    continue
+                if key == "Fn::GetAtt":
+                    if isinstance(arg, str):
+                        add(arg.split(".", 1)[0] if arg.split(".", 1)[0] in names else arg)
+                    elif isinstance(arg, list) and arg:
+                        add(arg[0])
+                        stack.extend(arg[1:])
+                    continue
+                if key == "Fn::Sub":
+                    template, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(
+                        arg) == 2 and isinstance(arg[1], dict) else (arg, {})
+                    if isinstance(template, str):
+                        for match in _SUB_NAME.finditer(template):
+                            name = match.group(1).strip()
+                            if name not in variables:
+                                add(name)
+                    if isinstance(variables, dict):
+                        stack.extend(variables.values())
+                    continue
+            stack.extend(item.values())
+    return found
 
 
 def _sym_json(sym: Sym) -> Any:
@@ -938,6 +1383,18 @@ _LINKERS = {
     "AWS::IoT::TopicRule": Builder.topic_rule,
     "AWS::Lambda::Url": Builder.url,
     "AWS::Lambda::Alias": Builder.alias,
+    "AWS::ApiGateway::Method": Builder.api_method,
+    "AWS::ApiGateway::Authorizer": Builder.api_authorizer,
+    "AWS::ApiGatewayV2::Authorizer": Builder.api_authorizer,
+    "AWS::ApiGatewayV2::Integration": Builder.api_v2_integration,
+    "AWS::ApiGatewayV2::Api": Builder.api_v2,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": Builder.target_group,
+    "AWS::Cognito::UserPool": Builder.user_pool,
+    "AWS::SES::ReceiptRule": Builder.receipt_rule,
+    "AWS::CodeCommit::Repository": Builder.repository,
+    "AWS::Config::ConfigRule": Builder.config_rule,
+    "AWS::SecretsManager::RotationSchedule": Builder.rotation,
+    "AWS::CloudFormation::CustomResource": Builder.custom_resource,
 }
 
 __all__ = ["build_model", "Builder", "MDict"]

@@ -25,6 +25,7 @@ from ..model import (
     InvokeConfig,
     Permission,
     Policy,
+    PolicyTemplateUse,
     Resource,
     Role,
     Source,
@@ -203,19 +204,24 @@ class SamExpander:
             if fn.role is None and fn.role_ref.known and isinstance(fn.role_ref.value, Sym):
                 conditional = fn.role_ref
                 fn.role_ref = unknown("role chosen by a condition", conditional.loc)
+            # What SAM would have generated, and drops because Role is set (ESM204).
+            fn.sam_dropped_role = self.generated_role(rid, props, fn)
         else:
             fn.role = self.generated_role(rid, props, fn)
             fn.role_ref = known(Sym.of(Token("attr", fn.role.id, "Arn")), fn.loc)
             b.model.roles[fn.role.id] = fn.role
             b.model.origins[fn.role.id] = rid
+        if self.r.has(props, "Policies"):
+            fn.props["Policies"] = self.r.get(props, "Policies")
         dlq = self.r.get(props, "DeadLetterQueue")
         if dlq.known and isinstance(dlq.value, dict):
             fn.dead_letter = self.r.get(dlq.value, "TargetArn", dlq.loc)
             fn.dead_letter_type = self.r.get(dlq.value, "Type", dlq.loc)
-            if fn.role is not None and fn.role.sam_generated:
+            sam_role = self.sam_role(fn)
+            if sam_role is not None:
                 action = "sns:Publish" if str(fn.dead_letter_type.value).upper() == "SNS" \
                     else "sqs:SendMessage"
-                fn.role.policies.append(self.simple_policy(
+                sam_role.policies.append(self.simple_policy(
                     action, fn.dead_letter, "DeadLetterQueuePolicy (added by SAM)"))
         config = self.r.get(props, "EventInvokeConfig")
         if config.known and isinstance(config.value, dict):
@@ -242,16 +248,29 @@ class SamExpander:
                         pid, url.loc or fn.loc, known(Sym.of(Token("attr", rid, "Ref")), fn.loc),
                         action=known(action), principal=known("*"),
                         url_auth_type=known("NONE") if "Url" in action else unknown("not set"),
-                        origin=rid))
+                        origin=rid, resolved=fn, qualifier=known(qualifier),
+                        invoked_via_url=unknown("not set") if "Url" in action else known(True)))
         return fn
 
     # -- the generated role ---------------------------------------------------------
+    @staticmethod
+    def sam_role(fn: Function) -> Role | None:
+        """The role SAM adds its policies to: the generated one, or the one it drops."""
+        if fn.role is not None and fn.role.sam_generated:
+            return fn.role
+        return fn.sam_dropped_role
+
     def generated_role(self, rid: str, props: dict, fn: Function) -> Role:
         role = Role(f"{rid}Role", fn.loc, sam_generated=True, origin=rid)
-        role.trust = Policy([Statement(
-            "Allow", [known("sts:AssumeRole")], None,
-            principals=[known("lambda.amazonaws.com")], source="trust policy added by SAM")],
-            source="trust policy added by SAM")
+        if self.r.has(props, "AssumeRolePolicyDocument"):
+            # SAM uses the function's AssumeRolePolicyDocument as the role's trust policy.
+            role.trust = self.b.policy(self.r.get(props, "AssumeRolePolicyDocument"),
+                                       f"AssumeRolePolicyDocument of {rid}")
+        else:
+            role.trust = Policy([Statement(
+                "Allow", [known("sts:AssumeRole")], None,
+                principals=[known("lambda.amazonaws.com")], source="trust policy added by SAM")],
+                source="trust policy added by SAM")
         role.managed_policies.append(self.managed("service-role/AWSLambdaBasicExecutionRole"))
         if fn.vpc:
             role.managed_policies.append(
@@ -310,6 +329,8 @@ class SamExpander:
         template = policy_templates()[name]
         definition = copy.deepcopy(template.get("Definition", {}))
         given = params if isinstance(params, dict) else {}
+        self.b.model.policy_template_uses.append(PolicyTemplateUse(
+            name, rid, {key: self.r.get(given, key, entry.loc) for key in given}, entry.loc))
         missing = [p for p in template.get("Parameters", {}) if p not in given]
         if missing:
             return Policy(unresolved=f"{name} lacks parameter {', '.join(missing)}",
@@ -371,7 +392,8 @@ class SamExpander:
                 ic.on_success, ic.on_success_type = target, dtype
             else:
                 ic.on_failure, ic.on_failure_type = target, dtype
-            if fn.role is not None and fn.role.sam_generated and dtype.known:
+            sam_role = self.sam_role(fn)
+            if sam_role is not None and dtype.known:
                 action = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish",
                           "Lambda": "lambda:InvokeFunction", "EventBridge": "events:PutEvents",
                           "S3Bucket": "s3:PutObject"}.get(str(dtype.value))
@@ -380,7 +402,7 @@ class SamExpander:
                     if action == "s3:PutObject" and target.known:
                         resource = known(Sym.of(target.value if isinstance(target.value, Sym)
                                                 else str(target.value), "/*"), target.loc)
-                    fn.role.policies.append(self.simple_policy(
+                    sam_role.policies.append(self.simple_policy(
                         action, resource, f"{cid}{when}{dtype.value}Policy (added by SAM)"))
         fn.invoke_configs.append(ic)
         self.b.model.invoke_configs.append(ic)
@@ -429,8 +451,8 @@ class SamExpander:
             source.settings["SelfManagedEventSource"] = servers
         fn.sources.append(source)
         self.b.model.origins[eid] = fn.id
-        role = fn.role
-        if role is None or not role.sam_generated:
+        role = self.sam_role(fn)
+        if role is None:
             return
         if kind in EVENT_MANAGED_POLICY:
             role.managed_policies.append(self.managed(EVENT_MANAGED_POLICY[kind]))
@@ -514,13 +536,23 @@ class SamExpander:
         extra: dict = {"sam": True, "event": name, "properties": props}
         if kind == "S3":
             extra["filter"] = props.get("Filter")
+            extra.update(self.b.s3_filter(props.get("Filter"), loc))
+        if kind == "SNS":
+            extra["filtered"] = self.r.has(props, "FilterPolicy")
         if kind == "SNS" and "SqsSubscription" in props:
             sqs_sub = self.r.get(props, "SqsSubscription", loc)
             if sqs_sub.known and sqs_sub.value not in (False, "false"):
                 self.sns_sqs_subscription(fn, eid, name, sqs_sub, loc, qualifier)
+                fn.sources[-1].invoker = invoker
+                fn.sources[-1].extra["filtered"] = extra["filtered"]
                 return
         if kind in ("Api", "HttpApi"):
             extra["timeout_ms"] = self.r.get(props, "TimeoutInMillis", loc)
+            if extra["timeout_ms"].absent and invoker != eid and \
+                    self.b.definition_may_set_timeout(invoker):
+                extra["timeout_ms"] = unknown("the API's OpenAPI definition may set it", loc)
+        if kind == "Cognito":
+            extra["trigger"] = self.r.get(props, "Trigger", loc)
         source = Source(eid, mode, model_kind, loc, fn, qualifier=qualifier, sam_event=kind,
                         origin=fn.id, invoker=invoker, extra=extra)
         fn.sources.append(source)
@@ -534,7 +566,7 @@ class SamExpander:
                 source_arn=invoker_val if kind in ("SNS",) else unknown("set by SAM"),
                 source_account=known(Sym.of(Token("pseudo", "AWS::AccountId"))),
                 qualifier=known(qualifier) if qualifier else unknown("not set"),
-                origin=fn.id))
+                origin=fn.id, resolved=fn))
             self.b.model.origins[pid] = fn.id
 
     def sns_sqs_subscription(self, fn: Function, eid: str, name: str, sqs_sub: Val, loc: Loc,
@@ -565,5 +597,6 @@ class SamExpander:
         source.settings["BatchSize"] = batch
         fn.sources.append(source)
         self.b.model.origins[source.id] = fn.id
-        if fn.role is not None and fn.role.sam_generated:
-            fn.role.managed_policies.append(self.managed(EVENT_MANAGED_POLICY["SQS"]))
+        sam_role = self.sam_role(fn)
+        if sam_role is not None:
+            sam_role.managed_policies.append(self.managed(EVENT_MANAGED_POLICY["SQS"]))

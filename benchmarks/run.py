@@ -1,0 +1,233 @@
+"""Side-by-side timing of esmlint and cfn-lint, reported as ratios.
+
+Run from the repository root with esmlint and cfn-lint installed:
+
+    python benchmarks/run.py [--corpus ../shared/corpus] [--repeat 3] [--quick]
+
+Measures, in one run on one machine (so the ratios hold whatever the machine):
+
+1. Batch: every SAM, CloudFormation and CDK file of the corpus in one esmlint process, in
+   one cfn-lint process, and the floor: interpreter start-up plus PyYAML's C loader
+   parsing the same files.
+2. Cold single template (the pre-commit and editor case): one template, a fresh process
+   each time, for esmlint and cfn-lint, and plain interpreter start-up.
+3. Imports: what `python -X importtime -m esmlint check` imports (no cfn-lint,
+   samtranslator code or jsonschema on the check path).
+4. Scaling: synthetic templates with 10 to 10,000 functions, each with a queue, a role and
+   a mapping; time per size and peak memory.
+
+Speed targets belong here, not in timed unit tests. Results print as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+HEAVY = ("cfnlint", "samtranslator", "jsonschema", "botocore", "boto3")
+
+
+def template_files(corpus: Path) -> list[str]:
+    """The SAM, CloudFormation and CDK files listed in the corpus manifest."""
+    files = []
+    with open(corpus / "MANIFEST.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["format"] in ("sam", "cfn", "cdk"):
+                files.append(str(corpus / row["path_in_corpus"]))
+    return sorted(files)
+
+
+def timed(cmd: list[str], repeat: int, env: dict | None = None) -> float:
+    """Best wall time of ``repeat`` runs (best, not mean: noise only ever adds time)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                       check=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def floor_script(files: list[str]) -> str:
+    """PyYAML's C loader over the files, intrinsic tags accepted: the parse floor."""
+    return (
+        "import sys, yaml\n"
+        "class Loader(yaml.CSafeLoader):\n"
+        "    pass\n"
+        "Loader.add_multi_constructor('!', lambda loader, suffix, node: None)\n"
+        "for p in sys.argv[1:]:\n"
+        "    with open(p, encoding='utf-8') as f:\n"
+        "        yaml.load(f.read(), Loader=Loader)\n"
+    )
+
+
+def batch(files: list[str], repeat: int, with_cfn_lint: bool) -> dict:
+    listing = Path(tempfile.mkdtemp()) / "files.txt"
+    listing.write_text("\n".join(files), encoding="utf-8")
+    esmlint = timed([sys.executable, "-m", "esmlint", "check", "--fail-on", "never", *files],
+                    repeat)
+    floor = timed([sys.executable, "-c", floor_script(files), *files], repeat)
+    result = {"files": len(files), "esmlint": esmlint, "floor": floor}
+    if with_cfn_lint:
+        # cfn-lint is slow on the whole corpus: one run is enough for a ratio.
+        result["cfn-lint"] = timed([*cfn_lint_command(), "--", *files], 1)
+    return result
+
+
+def cold(template: str, repeat: int, with_cfn_lint: bool) -> dict:
+    result = {
+        "python": timed([sys.executable, "-c", "pass"], repeat),
+        "esmlint": timed([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
+                          template], repeat),
+    }
+    if with_cfn_lint:
+        result["cfn-lint"] = timed([*cfn_lint_command(), "--", template], repeat)
+    return result
+
+
+def heavy_imports(template: str) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "esmlint", "check", "--fail-on", "never",
+         template],
+        capture_output=True, text=True, check=False,
+    )
+    found = set()
+    for line in proc.stderr.splitlines():
+        if "|" not in line:
+            continue
+        module = line.rsplit("|", 1)[-1].strip()
+        if module.split(".")[0] in HEAVY:
+            found.add(module.split(".")[0])
+    return sorted(found)
+
+
+def synthetic(functions: int) -> str:
+    """A SAM-free CloudFormation template: per function a queue, a role and a mapping."""
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Resources:"]
+    for i in range(functions):
+        lines += [
+            f"  Queue{i}:", "    Type: AWS::SQS::Queue", "    Properties:",
+            f"      VisibilityTimeout: {20 + i % 50}",
+            f"  Role{i}:", "    Type: AWS::IAM::Role", "    Properties:",
+            "      AssumeRolePolicyDocument:", "        Statement:",
+            "          - Effect: Allow", "            Principal: {Service: lambda.amazonaws.com}",
+            "            Action: sts:AssumeRole",
+            "      Policies:", "        - PolicyName: poll", "          PolicyDocument:",
+            "            Statement:", "              - Effect: Allow",
+            "                Action: [sqs:ReceiveMessage, sqs:DeleteMessage, "
+            "sqs:GetQueueAttributes]",
+            f"                Resource: !GetAtt Queue{i}.Arn",
+            f"  Fn{i}:", "    Type: AWS::Lambda::Function", "    Properties:",
+            "      Runtime: python3.12", "      Handler: index.handler",
+            f"      Role: !GetAtt Role{i}.Arn", f"      Timeout: {10 + i % 40}",
+            "      Code: {ZipFile: 'def handler(e, c): pass'}",
+            f"  Map{i}:", "    Type: AWS::Lambda::EventSourceMapping", "    Properties:",
+            f"      FunctionName: !Ref Fn{i}", f"      EventSourceArn: !GetAtt Queue{i}.Arn",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def scaling(sizes: list[int], repeat: int) -> list[dict]:
+    rows = []
+    folder = Path(tempfile.mkdtemp())
+    for size in sizes:
+        path = folder / f"synthetic-{size}.yaml"
+        path.write_text(synthetic(size), encoding="utf-8")
+        seconds = timed([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
+                         str(path)], repeat)
+        peak = peak_memory([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
+                            str(path)])
+        rows.append({"functions": size, "seconds": seconds, "peak_mib": peak,
+                     "bytes": path.stat().st_size})
+    return rows
+
+
+def peak_memory(cmd: list[str]) -> float | None:
+    """Peak resident memory of a child process in MiB (Linux/macOS), or None."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    value = max(after, before)
+    return round(value / 1024, 1) if sys.platform != "darwin" else round(value / 2**20, 1)
+
+
+def cfn_lint_command() -> list[str]:
+    """cfn-lint's console script beside this interpreter, else the one on PATH."""
+    beside = Path(sys.executable).with_name("cfn-lint")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("cfn-lint")
+    return [found] if found else []
+
+
+def have_cfn_lint() -> bool:
+    return bool(cfn_lint_command())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smaller scaling sizes")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+
+    files = template_files(args.corpus)
+    with_cfn_lint = have_cfn_lint()
+    single = str(ROOT / "examples" / "template.yaml")
+    results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+
+    results["batch"] = batch(files, args.repeat, with_cfn_lint)
+    results["cold"] = cold(single, args.repeat, with_cfn_lint)
+    results["heavy_imports"] = heavy_imports(single)
+    sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
+    results["scaling"] = scaling(sizes, 1 if args.quick else min(args.repeat, 2))
+
+    b, c = results["batch"], results["cold"]
+    print("## esmlint benchmark\n")
+    print(f"Python {results['python']}, {results['cpus']} CPUs. Best of {args.repeat} runs.\n")
+    print("| measure | esmlint | cfn-lint | ratio | floor | esmlint / floor |")
+    print("|---|---|---|---|---|---|")
+    cfn = b.get("cfn-lint")
+    cfn_text = f"{cfn:.2f} s" if cfn else "n/a"
+    ratio = f"{cfn / b['esmlint']:.0f}x faster" if cfn else "n/a"
+    print(f"| batch, {b['files']} corpus files | {b['esmlint']:.2f} s | {cfn_text} | {ratio} | "
+          f"{b['floor']:.2f} s (start-up + PyYAML C parse) | {b['esmlint'] / b['floor']:.2f}x |")
+    cfn_cold = c.get("cfn-lint")
+    cold_text = f"{cfn_cold * 1000:.0f} ms" if cfn_cold else "n/a"
+    cold_ratio = f"{c['esmlint'] / cfn_cold:.2f} of cfn-lint" if cfn_cold else "n/a"
+    print(f"| cold, one template | {c['esmlint'] * 1000:.0f} ms | {cold_text} | {cold_ratio} | "
+          f"{c['python'] * 1000:.0f} ms (python -c pass) | {c['esmlint'] / c['python']:.1f}x |")
+    print(f"\nHeavy modules imported on the check path: "
+          f"{', '.join(results['heavy_imports']) or 'none'}\n")
+    print("| functions | template size | time | time / previous | peak memory |")
+    print("|---|---|---|---|---|")
+    previous = None
+    for row in results["scaling"]:
+        growth = f"{row['seconds'] / previous:.1f}x" if previous else ""
+        print(f"| {row['functions']:,} | {row['bytes'] / 1e6:.2f} MB | {row['seconds']:.2f} s "
+              f"| {growth} | {row['peak_mib']} MiB |")
+        previous = row["seconds"]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    medians = statistics.median([row["seconds"] for row in results["scaling"]])
+    return 0 if medians >= 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

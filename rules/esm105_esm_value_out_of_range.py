@@ -1,0 +1,87 @@
+"""An event source mapping setting is outside the range Lambda accepts.
+
+## What it does
+Checks the numeric settings of every event source mapping against the ranges of the
+Lambda API and the CloudFormation schema:
+
+| setting | allowed |
+|---|---|
+| `BatchSize` | 1–10000 |
+| `MaximumBatchingWindowInSeconds` | 0–300 |
+| `ParallelizationFactor` | 1–10 |
+| `MaximumRetryAttempts` | −1–10000 |
+| `MaximumRecordAgeInSeconds` | −1, or 60–604800 |
+| `TumblingWindowInSeconds` | 0–900 |
+| `ScalingConfig.MaximumConcurrency` | 2–1000 |
+
+Values that are not whole numbers, or that the template does not fix (a parameter
+without default, an import), are not judged. Each branch of an `Fn::If` is checked.
+
+## Why is this bad?
+CloudFormation validates these properties against the resource schema, and Lambda
+rejects them in `CreateEventSourceMapping`: the deploy fails. Terraform does not check
+`batch_size` or the batching window at plan time, so the error only shows at apply.
+(Spec A.2, A.4, A.5-5.)
+
+## Example
+```yaml
+Events:
+  Orders:
+    Type: Kinesis
+    Properties:
+      Stream: !GetAtt Stream.Arn
+      StartingPosition: LATEST
+      MaximumRecordAgeInSeconds: 30     # -1 or 60-604800
+```
+
+## Fix
+Set the value within the range in the message.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
+- esmlint spec: aws-lambda-invocation.md A.2, A.4, A.5-5
+"""
+
+from esmlint.rule import Severity, conditions, report, source_label, where
+from esmlint.values import branches
+
+ID = "ESM105"
+NAME = "esm-value-out-of-range"
+SEVERITY = Severity.ERROR
+
+#: Setting -> (lowest, highest, how the message states the range).
+RANGES = {
+    "BatchSize": (1, 10000, "a value from 1 to 10000"),
+    "MaximumBatchingWindowInSeconds": (0, 300, "a value from 0 to 300"),
+    "ParallelizationFactor": (1, 10, "a value from 1 to 10"),
+    "MaximumRetryAttempts": (-1, 10000, "a value from -1 to 10000"),
+    "MaximumRecordAgeInSeconds": (60, 604800, "-1 (never discard) or a value from 60 to 604800"),
+    "TumblingWindowInSeconds": (0, 900, "a value from 0 to 900"),
+    "ScalingConfig.MaximumConcurrency": (2, 1000, "a value from 2 to 1000"),
+}
+
+
+def allowed(name: str, number: int) -> bool:
+    low, high, _ = RANGES[name]
+    if name == "MaximumRecordAgeInSeconds" and number == -1:
+        return True
+    return low <= number <= high
+
+
+def check(model, options):
+    for fn, source in model.poll_sources():
+        for name, (_, _, text) in RANGES.items():
+            for label, value in branches(source.setting(name)):
+                number = value.int()
+                if number is None or allowed(name, number):
+                    continue
+                yield report(
+                    value.loc or source.loc,
+                    f"{source_label(source)} of function {fn.id} sets {name} {number}"
+                    f"{conditions(label)}, but it must be {text}: CloudFormation and Lambda "
+                    f"reject anything else and the deploy fails. Set {name} to {text}.",
+                    resource=where(source),
+                    function=fn.id,
+                    key=f"{fn.id}:{source.id}:{name}",
+                )
