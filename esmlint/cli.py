@@ -26,7 +26,8 @@ from collections.abc import Sequence
 
 import click
 
-from . import engine, reporters
+from . import config as _config
+from . import discover, engine, reporters
 from .findings import Finding, Severity
 
 SEVERITIES = ("info", "warning", "error")
@@ -61,7 +62,7 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort, SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise  # click reports these itself (a closed pipe, as in `| head`, quietly)
-        except engine.RuleError as exc:
+        except (engine.RuleError, _config.ConfigError) as exc:
             raise ConfigurationError(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
             raise InternalError(exc) from exc
@@ -103,7 +104,7 @@ def _use_color(stream) -> bool:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option("--format", "output_format", type=click.Choice(reporters.names()),
               default="text", show_default=True, help="Output format.")
 @click.option("--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
@@ -116,27 +117,161 @@ def _use_color(stream) -> bool:
               help="Only these rule IDs, ID prefixes or names (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES",
               help="Skip these rule IDs, ID prefixes or names (comma-separated, repeatable).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the report to FILE instead of standard output (text without colour).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With '-' among PATHS: the file the standard input stands for (editors).")
+@click.option("--skip-non-templates", is_flag=True,
+              help="Skip named files that are not templates silently, as in a directory walk "
+                   "(pre-commit, editors).")
+@click.option("--config", "config_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Use this configuration file for every path, instead of the nearest "
+                   ".esmlint.yaml, .esmlint.yml or pyproject.toml [tool.esmlint].")
+@click.option("--no-config", is_flag=True, help="Read no configuration file.")
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Hide the findings recorded in this baseline file; report only new ones.")
+@click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Record every current finding in this baseline file, then report as "
+                   "--baseline FILE would.")
 def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: str,
-          select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], output: str | None = None,
+          stdin_filename: str | None = None, skip_non_templates: bool = False,
+          config_file: str | None = None, no_config: bool = False,
+          baseline_file: str | None = None, write_baseline: str | None = None) -> None:
     """Lint templates in PATHS (files or directories; default: the current directory).
 
     In directories, *.yaml, *.yml, *.json and *.template files are read and those that
     are CloudFormation or SAM templates are checked; hidden folders, node_modules,
     .aws-sam, cdk.out, .terraform and virtual environments are skipped.
+
+    '-' reads one template from standard input, reported under --stdin-filename.
     """
     selected = _selectors("--select", select)
     ignored = _selectors("--ignore", ignore)
-    result = engine.lint_paths(list(paths) or ["."], selected, ignored)
+    stdin = "-" in paths
+    if stdin_filename and not stdin:
+        raise click.UsageError("--stdin-filename needs '-' among PATHS")
+    paths = tuple(path for path in paths if path != "-") or (() if stdin else (".",))
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
+    configs = _config.Finder(config_file, isolated=no_config)
+    result = engine.lint_paths(list(paths), selected, ignored, config=configs)
+    if stdin:
+        _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
+                    explicit=not skip_non_templates)
+    if skip_non_templates:
+        _skip_non_templates(result, selected, ignored)
     for note in result.notes:
         click.echo(note, err=True)
 
-    lowest = Severity.parse(severity)
-    shown = [finding for finding in result.findings if finding.severity >= lowest]
-    summary = reporters.Summary.of(shown, result.files)
+    ctx = click.get_current_context()
+    outcome = _config.judge(result.findings, configs,
+                            severity=_given(ctx, "severity", severity),
+                            fail_on=_given(ctx, "fail_on", fail_on),
+                            baseline=baseline_file, write_baseline=write_baseline)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    shown = outcome.shown
+    summary = reporters.Summary.of(shown, result.files, baselined=outcome.baselined)
     reporter = reporters.get(output_format)
-    click.echo(reporter.render(shown, summary, color=_use_color(sys.stdout)), nl=False,
-               color=True)
-    click.get_current_context().exit(exit_code(shown, fail_on))
+    if output:
+        _write_report(output, reporter.render(shown, summary, color=False))
+    else:
+        click.echo(reporter.render(shown, summary, color=_use_color(sys.stdout)), nl=False,
+                   color=True)
+    ctx.exit(outcome.exit_code)
+
+
+def _given(ctx: click.Context, name: str, value: str) -> str | None:
+    """An option's value when the user gave it (it then overrides the configuration)."""
+    source = ctx.get_parameter_source(name)
+    return None if source in (None, click.core.ParameterSource.DEFAULT) else value
+
+
+#: The path findings from standard input carry when no --stdin-filename is given.
+STDIN_NAME = "stdin"
+_NOT_A_TEMPLATE = ": not a CloudFormation/SAM template, skipped"
+
+
+def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
+                ignore: Sequence[str] = (), options: dict | None = None, *,
+                explicit: bool = True) -> tuple[list[Finding], int, list[str]]:
+    """Lint content that is not on disk (standard input, an editor's buffer) as ``path``.
+
+    The same steps as :func:`engine.lint_file` after it has read the file: decode, load,
+    run the rules. Returns ``(findings, 1 if it was a template else 0, notes)``.
+    """
+    from . import loaders
+
+    if isinstance(data, str):
+        text, problem, line, column = data, "", 0, 0
+    else:
+        text, problem, line, column = engine.decode_bytes(data)
+    if problem and explicit:
+        return [engine.parse_error(path, problem, line, column)], 1, []
+    if text is None:
+        return [], 0, []
+    try:
+        loaded = loaders.load_text(path, text, explicit)
+    except Exception as exc:  # noqa: BLE001 - as engine.lint_file: a finding, not a crash
+        detail = str(exc).strip()
+        message = (f"internal error while loading this file: {type(exc).__name__}"
+                   f"{': ' + detail if detail else ''} — please report this bug")
+        return [engine.parse_error(path, message)], 1, []
+    if not loaded.is_template:
+        note = [f"esmlint: {path}{_NOT_A_TEMPLATE}"] if explicit else []
+        return [], 0, note
+    notes = [f"esmlint: {path}: {note}" for note in loaded.notes]
+    if problem:
+        return [engine.parse_error(path, problem, line, column)], 1, notes
+    if loaded.error:
+        return [engine.parse_error(path, loaded.error, loaded.line, loaded.column)], 1, notes
+    if loaded.model is None:
+        return [], 1, notes
+    findings = engine.run(loaded.model, select, ignore, options)
+    return [f for f in findings if engine.is_enabled(f.rule, select, ignore)], 1, notes
+
+
+def _lint_stdin(result: engine.LintResult, path: str, select: Sequence[str],
+                ignore: Sequence[str], *, explicit: bool) -> None:
+    """Add the template on standard input to ``result``, as the file ``path``."""
+    data = click.get_binary_stream("stdin").read()
+    findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit)
+    result.findings = sorted([*result.findings, *findings], key=Finding.sort_key)
+    result.files += counted
+    result.notes.extend(notes)
+
+
+def _skip_non_templates(result: engine.LintResult, select: Sequence[str],
+                        ignore: Sequence[str]) -> None:
+    """Treat named files as a directory walk does: a file that is not a template, or that
+    cannot be parsed and does not look like one, is skipped without a word."""
+    result.notes = [note for note in result.notes if not note.endswith(_NOT_A_TEMPLATE)]
+    broken = sorted({f.path for f in result.findings
+                     if f.rule == engine.PARSE_ERROR_ID and os.path.isfile(f.path)})
+    for path in broken:
+        if os.path.getsize(path) > discover.MAX_FILE_BYTES:
+            continue  # too large to read: its ESM001 stays (a walk would skip it with a note)
+        _findings, counted, _notes = engine.lint_file(path, False, select, ignore)
+        if counted:
+            continue  # it reads as a template: its ESM001 stands
+        result.findings = [f for f in result.findings if f.path != path]
+        result.files -= 1
+
+
+def _write_report(path: str, report: str) -> None:
+    """Write the report to ``path`` (its folder is created), or exit 2 saying why not."""
+    try:
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(report)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write the report to {path}: {exc.strerror or exc}") from exc
 
 
 def exit_code(shown: Sequence[Finding], fail_on: str) -> int:
@@ -198,6 +333,34 @@ def explain(rule: str) -> None:
         click.echo("## Options")
         for name, value in info.options.items():
             click.echo(f"- `{name}`: default {json.dumps(value, default=str)}")
+
+
+@cli.command("server")
+@click.option("--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
+              default="warning", show_default=True, help="Lowest severity published.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule IDs, ID prefixes or names (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Skip these rule IDs, ID prefixes or names (comma-separated, repeatable).")
+@click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
+              metavar="SECONDS", help="Pause in typing before a changed document is linted.")
+def server_command(severity: str, select: tuple[str, ...], ignore: tuple[str, ...],
+                   debounce: float) -> None:
+    """Run the language server on standard input and output (for editors).
+
+    Needs pygls: pip install 'esmlint[lsp]'.
+    """
+    selected = _selectors("--select", select)
+    ignored = _selectors("--ignore", ignore)
+    try:
+        from . import server as lsp
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs"):
+            raise
+        raise ConfigurationError(
+            f"esmlint server needs the pygls package ({exc.name} is not installed): "
+            "pip install 'esmlint[lsp]'") from None
+    lsp.main(severity, selected, ignored, debounce)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -15,9 +15,11 @@ documentation cannot drift apart.
 from __future__ import annotations
 
 import codecs
+import copy
 import functools
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +29,7 @@ from typing import Any
 
 from . import discover as _discover
 from . import loaders
+from . import suppress as _suppress
 from .findings import Finding, Severity
 from .model import Function, InvokeConfig, Model, Permission, Resource, Role, Source
 
@@ -351,20 +354,53 @@ def lint_paths(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     rules: Sequence[RuleInfo] | None = None,
+    config: Any = None,
 ) -> LintResult:
-    """Discover, load and lint every template under ``paths``."""
+    """Discover, load and lint every template under ``paths``.
+
+    ``config`` is a :class:`~esmlint.config.Config` or :class:`~esmlint.config.Finder`
+    (each file then uses its own configuration); None reads no configuration.
+    """
     rules = rules if rules is not None else load_rules()
-    found = _discover.discover(paths)
+    found = _discover.discover(paths, terraform=True)
     result = LintResult(notes=list(found.notes))
     for candidate in found.too_large:
         limit = _discover.MAX_FILE_BYTES // (1024 * 1024)
+        settings = config.for_path(candidate.path) if config is not None else None
+        if settings is not None and settings.excluded(candidate.path):
+            result.notes.append(f"esmlint: {candidate.path}: excluded by {settings.name}, "
+                                "skipped")
+            continue
         result.files += 1
-        result.findings.append(
-            parse_error(candidate.path, f"file larger than {limit} MiB; not read", rules=rules)
-        )
-    for candidate in found.files:
-        findings, counted, notes = lint_file(candidate.path, candidate.explicit, select,
-                                             ignore, options, rules=rules)
+        finding = parse_error(candidate.path, f"file larger than {limit} MiB; not read",
+                              rules=rules)
+        if settings is not None:
+            chosen, ignored, _ = settings.scope(candidate.path, select, ignore)
+            result.findings.extend(settings.adjust([finding], chosen, ignored))
+        else:
+            result.findings.append(finding)
+    modules, files = terraform_groups(found.files)
+    for directory, group in modules:
+        findings, counted, notes = lint_terraform(directory, group, select, ignore, options,
+                                                  rules=rules, config=config)
+        result.findings.extend(findings)
+        result.files += counted
+        result.notes.extend(notes)
+    for candidate in files:
+        settings = config.for_path(candidate.path) if config is not None else None
+        if settings is None:
+            findings, counted, notes = lint_file(candidate.path, candidate.explicit, select,
+                                                 ignore, options, rules=rules)
+        elif settings.excluded(candidate.path):
+            if candidate.explicit:
+                result.notes.append(f"esmlint: {candidate.path}: excluded by {settings.name}, "
+                                    "skipped")
+            continue
+        else:
+            chosen, ignored, merged = settings.scope(candidate.path, select, ignore, options)
+            findings, counted, notes = lint_file(candidate.path, candidate.explicit, chosen,
+                                                 ignored, merged, rules=rules, config=settings)
+            findings = settings.adjust(findings, chosen, ignored)
         result.findings.extend(findings)
         result.files += counted
         result.notes.extend(notes)
@@ -381,8 +417,13 @@ def lint_file(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     rules: Sequence[RuleInfo] | None = None,
+    config: Any = None,
 ) -> tuple[list[Finding], int, list[str]]:
-    """Lint one file: (findings, 1 if it was a template else 0, notes for stderr)."""
+    """Lint one file: (findings, 1 if it was a template else 0, notes for stderr).
+
+    Inline suppressions (Metadata, ``# esmlint: ignore[...]`` comments) and the
+    configuration's ``ignore-resources`` are applied here, and ESM002 reported.
+    """
     rules = rules if rules is not None else load_rules()
     try:
         with open(path, "rb") as handle:
@@ -419,7 +460,125 @@ def lint_file(
         return [finding], 1, notes
     if loaded.model is None:
         return [], 1, notes
-    return run(loaded.model, select, ignore, options, rules=rules), 1, notes
+    findings = run(loaded.model, select, ignore, options, rules=rules)
+    findings = _suppress.apply(findings, loaded.model, text, rules=rules, config=config,
+                               enabled=lambda rid: is_enabled(rid, select, ignore))
+    return findings, 1, notes
+
+
+def terraform_groups(candidates: Sequence[Any]) -> tuple[list, list]:
+    """Split candidates into Terraform modules (one per directory and kind of naming:
+    walked or explicit) and the other files."""
+    from .loaders.terraform_config import is_terraform_file
+
+    modules: dict[tuple[str, bool], list] = {}
+    others = []
+    for candidate in candidates:
+        if is_terraform_file(candidate.path):
+            key = (os.path.dirname(candidate.path), candidate.explicit)
+            modules.setdefault(key, []).append(candidate)
+        else:
+            others.append(candidate)
+    return [(directory, group) for (directory, _), group in sorted(
+        modules.items(), key=lambda item: (item[0][0], item[0][1]))], others
+
+
+def lint_terraform(
+    directory: str,
+    candidates: Sequence[Any],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    rules: Sequence[RuleInfo] | None = None,
+    config: Any = None,
+) -> tuple[list[Finding], int, list[str]]:
+    """Lint one Terraform module: the ``.tf`` / ``.tf.json`` files of one directory.
+
+    A directory walk reads every file of the directory as one module. Files named
+    explicitly are read with the sibling files that belong with them (references either
+    way; see :func:`esmlint.loaders.terraform_config.connected_files`), and only findings
+    in the named files are reported. A file that cannot be parsed gets ESM001 and the
+    module is not linted: a module read in part would look like it lacks what the missing
+    file defines.
+    """
+    from .loaders.terraform_config import load_module
+
+    rules = rules if rules is not None else load_rules()
+    explicit = any(c.explicit for c in candidates)
+    settings = config.for_path(candidates[0].path) if config is not None else None
+    notes: list[str] = []
+    texts: dict[str, str] = {}
+    errors: list[Finding] = []
+    for candidate in candidates:
+        path = candidate.path
+        if settings is not None and settings.excluded(path):
+            if candidate.explicit:
+                notes.append(f"esmlint: {path}: excluded by {settings.name}, skipped")
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            errors.append(parse_error(path, f"cannot read file: {exc.strerror or exc}",
+                                      rules=rules))
+            continue
+        text, problem, line, column = decode_bytes(data)
+        if text is None or problem:
+            errors.append(parse_error(path, problem or "file is binary", line, column,
+                                      rules=rules))
+            continue
+        texts[path] = text
+    counted = len(texts) + len(errors)
+    if errors or not texts:
+        return errors, counted, notes
+    try:
+        load = load_module(directory, texts, explicit)
+    except Exception as exc:  # noqa: BLE001 - one module's loader bug must not stop the others
+        detail = str(exc).strip()
+        message = (f"internal error while loading this Terraform module: "
+                   f"{type(exc).__name__}{': ' + detail if detail else ''} — please report "
+                   "this bug")
+        return [parse_error(sorted(texts)[0], message, rules=rules)], counted, notes
+    if load.errors:
+        return [parse_error(path, exc.message, exc.line, exc.column, rules=rules)
+                for path, exc in load.errors], counted, notes
+    chosen, ignored, merged = select, ignore, options
+    if settings is not None:
+        chosen, ignored, merged = settings.scope(sorted(texts)[0], select, ignore, options)
+    found = run(load.model, chosen, ignored, merged, rules=rules)
+    module_files = set(load.files)
+    unnamed = module_files - set(texts)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_file.setdefault(finding.path, []).append(finding)
+    findings: list[Finding] = []
+    for path, items in sorted(by_file.items()):
+        if path in unnamed:
+            continue  # a sibling file read for context: the user did not name it
+        view = copy.copy(load.model)
+        view.path = path
+        text = texts.get(path)
+        if text is None and path in module_files:
+            text = _read_text(path)
+        findings.extend(_suppress.apply(items, view, text, rules=rules, config=settings,
+                                        enabled=lambda rid: is_enabled(rid, chosen, ignored)))
+    for path in sorted(set(texts) - set(by_file)):
+        view = copy.copy(load.model)
+        view.path = path
+        findings.extend(_suppress.apply([], view, texts[path], rules=rules, config=settings,
+                                        enabled=lambda rid: is_enabled(rid, chosen, ignored)))
+    if settings is not None:
+        findings = settings.adjust(findings, chosen, ignored)
+    return findings, counted, notes
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 _BOMS: tuple[tuple[bytes, str], ...] = (

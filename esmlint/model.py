@@ -156,6 +156,8 @@ class InvokeConfig:
     on_success_type: Val = MISSING
     on_failure_type: Val = MISSING
     origin: str = ""
+    #: The CloudFormation ``Condition`` of the resource (or of the SAM function), if any.
+    condition: str = ""
 
 
 @dataclass(eq=False)
@@ -207,6 +209,8 @@ class Function:
     #: For SAM functions with ``Role``: the role SAM would have generated (Policies, event,
     #: dead-letter and destination policies), which SAM drops. Not used by the function.
     sam_dropped_role: Role | None = None
+    #: The part of ``sam_dropped_role`` that comes from the function's ``Policies``.
+    sam_dropped_policies: Role | None = None
     aliases: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
     props: dict[str, Val] = field(default_factory=dict)

@@ -100,7 +100,7 @@ def named(model: Model, value: Val) -> Resource | Function | None:
         res = model.resources.get(token.ref)
         if res is not None and token.name in _ARN_ATTRS.get(res.kind, ()):
             return res
-        return None
+        # Else it may still be the ARN the model spells for a resource SAM creates.
     if value.known and isinstance(value.value, Sym):
         for res in model.resources.values():
             if res.arn is not None and res.arn == value.value:

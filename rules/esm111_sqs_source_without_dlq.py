@@ -62,7 +62,7 @@ def check(model, options):
     for qid, pairs in readers.items():
         queue = model.resources[qid]
         functions = sorted({fn.id for fn, _ in pairs})
-        names = " and ".join(functions)
+        names = ("function " if len(functions) == 1 else "functions ") + ", ".join(functions)
         fn, source = pairs[0]
         if queue.origin:
             # A queue SAM generates: the finding belongs to the function that asks for it.
@@ -80,7 +80,7 @@ def check(model, options):
                    f"maxReceiveCount of at least {MIN_RECEIVE_COUNT}")
             yield report(
                 loc,
-                f"SQS queue {qid}{generated}, read by function {names}, has no "
+                f"SQS queue {qid}{generated}, read by {names}, has no "
                 f"RedrivePolicy: a message that keeps failing is received again until the "
                 f"queue's retention period ends, then deleted and lost. Fix: {fix}.",
                 resource=resource,
@@ -94,7 +94,7 @@ def check(model, options):
             continue
         yield report(
             count_val.loc or loc,
-            f"SQS queue {qid}, read by function {names}, sends messages to its dead-letter "
+            f"SQS queue {qid}, read by {names}, sends messages to its dead-letter "
             f"queue after maxReceiveCount {count} receives: a message that failed only "
             f"because of throttling or a partial batch failure can end there. Set "
             f"maxReceiveCount to at least {MIN_RECEIVE_COUNT}.",

@@ -23,7 +23,8 @@ The EC2 network-interface actions are `ec2:CreateNetworkInterface`,
 checks the four actions Lambda validates when it creates the mapping; the message lists
 the others AWS documents for the full set.
 
-It stays silent where it cannot see: a role defined outside the template, a policy it
+It stays silent where it cannot see, or where an SQS queue policy may grant the role
+what its own policies lack (within one account, either is enough): a role defined outside the template, a policy it
 cannot resolve, a managed policy it does not know, a source ARN computed at deploy time.
 It never fires for a SAM event whose role SAM generates: SAM adds the permissions itself.
 A SAM function with `Role` gets nothing from SAM (see ESM204), so its events are checked.
@@ -59,7 +60,8 @@ source (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
 - esmlint spec: aws-lambda-invocation.md A.1, F.1, F.2
 """
 
-from esmlint.iam import missing_actions
+from esmlint.iam import Tri, missing_actions
+from esmlint.resource_policy import grants
 from esmlint.rule import Severity, report, source_label, where
 from esmlint.values import Sym, Token
 
@@ -169,6 +171,32 @@ def missing(role, groups):
     return lacking
 
 
+def queue_policy_may_grant(model, source, role, lacking) -> bool:
+    """Whether an SQS queue policy may grant the role what its own policies lack.
+
+    Within one account a queue policy that names the role is enough by itself.
+    """
+    if source.kind != "sqs":
+        return False
+    if "resource-policy:sqs" in model.unlinked:
+        return True
+    queue = source.resource
+    if queue is None:
+        return False
+    attached = queue.get("resource_policies")
+    if attached.is_unknown and not attached.absent:
+        return True
+    if not attached.known:
+        return False
+    for policy in attached.value:
+        for resource, actions in lacking.items():
+            for action in actions:
+                direct, _ = grants(policy, role, action, resource)
+                if direct is not Tri.NO:
+                    return True
+    return False
+
+
 def check(model, options):
     for fn, source in model.poll_sources():
         role = fn.role
@@ -180,7 +208,7 @@ def check(model, options):
         if not groups:
             continue
         lacking = missing(role, groups)
-        if not lacking:
+        if not lacking or queue_policy_may_grant(model, source, role, lacking):
             continue
         what = LABELS.get(source.kind, source.kind)
         target = source.resource.id if source.resource is not None else source.arn.text()

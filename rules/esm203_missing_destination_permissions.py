@@ -19,9 +19,13 @@ role it generates (`DeadLetterQueuePolicy`, the `EventInvokeConfig` and event
 `DestinationConfig` policies when `Type` is given) count; SAM adds none when `Type` is
 omitted on a mapping's destination, nor to a role given in `Role` (see ESM204).
 
+A queue, topic or bucket policy (or a Lambda permission) of the template that allows the
+role itself (or `*`) counts as well: within an account, either side may grant.
+
 It stays silent where it cannot see: a role defined outside the template, a policy or
 managed policy it cannot read, a target ARN computed at deploy time, a Kafka destination,
-a function version or alias as target.
+a function version or alias as target, a resource policy whose queue, topic or bucket it
+cannot tell.
 
 ## Why is this bad?
 Lambda delivers to destinations and dead-letter queues with the execution role. When the
@@ -56,10 +60,12 @@ templates `SQSSendMessagePolicy`, `SNSPublishMessagePolicy`, `LambdaInvokePolicy
 - esmlint spec: aws-lambda-invocation.md A.1, B.4, B.5, B.6, F.5
 """
 
-from esmlint.iam import missing_actions
+from esmlint.iam import Tri, missing_actions
+from esmlint.model import Resource
+from esmlint.resource_policy import grants, names_role
 from esmlint.rule import Severity, option, report
-from esmlint.targets import target
 from esmlint.targets import destinations as all_destinations
+from esmlint.targets import target
 from esmlint.values import as_bool
 
 ID = "ESM203"
@@ -93,6 +99,27 @@ def lacking(role, needs):
     return result
 
 
+def target_may_allow(model, found, role, needs):
+    """Whether the target's own policy (queue, topic or bucket policy, or a Lambda
+    permission) may let the role deliver: then the role's policies are not the whole story."""
+    if f"resource-policy:{found.kind}" in model.unlinked:
+        return True  # a policy whose queue / topic / bucket could not be told
+    if found.kind == "lambda":
+        return any(names_role(p.principal, role) is not Tri.NO for p in model.permissions)
+    holders = [found.resource] if isinstance(found.resource, Resource) else [
+        res for res in model.resources.values() if res.kind == found.kind]
+    for res in holders:
+        attached = res.get("resource_policies")
+        if not attached.known:
+            continue
+        for policy in attached.value:
+            for action, resource in needs:
+                direct, _ = grants(policy, role, action, resource)
+                if direct is not Tri.NO:
+                    return True
+    return False
+
+
 def unmet(model, fn, role, list_bucket=False):
     """Every destination of ``fn`` that ``role`` definitely cannot deliver to, as
     (destination, target, missing (action, resource) pairs)."""
@@ -100,8 +127,9 @@ def unmet(model, fn, role, list_bucket=False):
         found = target(model, dest.value)
         if found is None or found.kind not in dest.accepts:
             continue
-        missing = lacking(role, requirements(found, list_bucket))
-        if missing:
+        needs = requirements(found, list_bucket)
+        missing = lacking(role, needs)
+        if missing and not target_may_allow(model, found, role, needs):
             yield dest, found, missing
 
 
@@ -121,8 +149,8 @@ def check(model, options):
             hint = f", for example with the SAM policy template {HINT[found.kind]}" \
                 if fn.is_sam else ""
             note = ""
-            if fn.sam_role_set:
-                note = " SAM adds no policy to a role given in Role."
+            if fn.sam_role_set and dest.sam:
+                note = " SAM adds no policy to a role given in Role (ESM204)."
             elif role.sam_generated and dest.sam and not dest.sam_type:
                 note = " SAM adds this permission only when the destination sets Type."
             lost = "records of successful invocations are lost" if "OnSuccess" in dest.what \

@@ -3,9 +3,13 @@
 ## What it does
 Reports a function that a source in the template invokes asynchronously (S3
 notifications, SNS subscriptions, EventBridge rules and schedules, EventBridge Scheduler,
-CloudWatch Logs subscriptions, IoT rules...) when it has neither a dead-letter queue
-(`DeadLetterConfig` / SAM `DeadLetterQueue`) nor an event invoke configuration. Where the
-function has an `EventInvokeConfig`, ESM302 checks that configuration instead.
+CloudWatch Logs subscriptions, IoT rules, SES receipt rules with the default `Event`
+invocation, CodeCommit triggers, AWS Config custom rules) when it has neither a
+dead-letter queue (`DeadLetterConfig` / SAM `DeadLetterQueue`) nor an event invoke
+configuration. Where the function has an `EventInvokeConfig`, ESM302 checks that
+configuration instead: either a dead-letter queue or an `OnFailure` destination is
+enough. Custom resource handlers are not reported: CloudFormation waits for their answer
+and a dead-letter queue would not change the outcome.
 
 ## Why is this bad?
 Lambda queues asynchronous events and retries a failing one twice. After the last
@@ -40,14 +44,22 @@ SEVERITY = Severity.WARNING
 
 LABELS = {"s3": "S3 notification", "sns": "SNS subscription", "eventbridge": "EventBridge rule",
           "schedule": "schedule", "scheduler": "EventBridge Scheduler schedule",
-          "logs": "CloudWatch Logs subscription", "iot": "IoT rule"}
+          "logs": "CloudWatch Logs subscription", "iot": "IoT rule",
+          "ses": "SES receipt rule", "codecommit": "CodeCommit trigger",
+          "config": "Config rule",
+          "api": "API Gateway integration (X-Amz-Invocation-Type 'Event') of"}
+
+#: Asynchronous invokers a dead-letter queue does not help: CloudFormation waits for the
+#: custom resource's response and fails the stack either way.
+NOT_CHECKED = ("cloudformation",)
 
 
 def check(model, options):
     if "invoke-config" in model.unlinked:
         return  # an EventInvokeConfig names a function esmlint could not match
     for fn in model.functions:
-        invokers = [s for s in fn.sources if s.mode == ASYNC]
+        invokers = [s for s in fn.sources if s.mode == ASYNC
+                    and s.kind not in NOT_CHECKED and not s.extra.get("mode_unknown")]
         if not invokers or fn.invoke_configs:
             continue
         if not fn.dead_letter.absent:

@@ -404,11 +404,12 @@ def test_non_template_named_explicitly_gets_a_note(run_cli, write):
     assert run.stdout == "No CloudFormation or SAM templates found.\n"
 
 
-def test_terraform_named_explicitly_is_skipped_with_a_note(run_cli, write):
+def test_terraform_named_explicitly_is_linted(run_cli, write):
     path = write("main.tf", 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
     run = run_cli("check", path)
     assert run.exit_code == 0
-    assert "not a CloudFormation/SAM template, skipped" in run.stderr
+    assert run.stderr == ""
+    assert run.stdout == "No problems found in 1 file.\n"
 
 
 def test_binary_file(run_cli, tmp_path):

@@ -58,6 +58,16 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
     """Load one file's text. Never raises for bad input: problems come back in the result."""
     from .yaml import DecodeError, decode
 
+    lower = path.lower()
+    if lower.endswith((".tf", ".tf.json")):
+        return _load_terraform(path, text)
+    if _sniff_plan(text):
+        from .terraform_plan import decode_plan, load_plan
+
+        plan = decode_plan(text)
+        if plan is not None:
+            return LoadResult(path, is_template=True, model=load_plan(path, plan),
+                              format="terraform-plan")
     try:
         if path.endswith(".json") or text.lstrip("\ufeff \t\r\n").startswith("{"):
             data = _decode_json(text)
@@ -74,6 +84,29 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
 
     model = build_model(path, data, kind)
     return LoadResult(path, is_template=True, model=model, format=kind)
+
+
+def _sniff_plan(text: str) -> bool:
+    """Whether text looks like ``terraform show -json`` output (checked before decoding)."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("{") or '"format_version"' not in text:
+        return False
+    return '"terraform_version"' in text and (
+        '"planned_values"' in text or '"resource_changes"' in text)
+
+
+def _load_terraform(path: str, text: str) -> LoadResult:
+    """One .tf / .tf.json file as a module on its own (engine.lint_terraform reads whole
+    directories)."""
+    import os
+
+    from .terraform_config import load_module
+
+    load = load_module(os.path.dirname(path), {path: text})
+    if load.errors:
+        _, error = load.errors[0]
+        return LoadResult(path, is_template=True, error=error.message, line=error.line,
+                          column=error.column, format="terraform")
+    return LoadResult(path, is_template=True, model=load.model, format=load.model.format)
 
 
 def _sniff_text(text: str) -> bool:

@@ -227,11 +227,13 @@ class Builder:
                 return res.arn
             if kind == "loggroup" and attr == "Arn":
                 return res.arn
-        fn = self.model.function(rid) if res is None else None
+        # Functions are also indexed as resources of kind "other": look them up too.
+        fn = self.model.function(rid) if res is None or res.kind == "other" else None
         if fn is not None and fn.arn is not None:
             if attr == "Arn":
                 return fn.arn
-            if attr == "Ref" and fn.name.known and isinstance(fn.name.value, (str, Sym)):
+            if attr == "Ref" and res is None and fn.name.known and isinstance(
+                    fn.name.value, (str, Sym)):
                 return fn.name.value
         return token
 
@@ -251,6 +253,9 @@ class Builder:
             key_policy = res.props.get("key_policy")
             if key_policy is not None and isinstance(key_policy.value, Policy):
                 policies.append(key_policy.value)
+            attached = res.props.get("resource_policies")
+            if attached is not None and attached.known:
+                policies.extend(attached.value)
         for fn in self.model.functions:
             dropped = fn.sam_dropped_role
             if dropped is not None:
@@ -389,6 +394,8 @@ class Builder:
             res.props["redrive"] = default(None, res.loc)
             return
         policy = value.value if value.known else None
+        if isinstance(policy, Sym):  # a Fn::Sub'ed JSON string: tokens kept as Fn::Sub
+            policy = _sym_json(policy)
         if isinstance(policy, str):
             try:
                 policy = json.loads(policy)
@@ -399,8 +406,9 @@ class Builder:
             return
         res.props["redrive"] = known(policy, value.loc)
         count = self.resolver.get(policy, "maxReceiveCount", value.loc)
-        res.props["max_receive_count"] = Val(count.state, count.value, count.loc or value.loc,
-                                             count.reason)
+        # Inside a JSON string there are no marks: locate the count at RedrivePolicy.
+        count_loc = count.loc if count.loc and count.loc.line > 0 else value.loc
+        res.props["max_receive_count"] = Val(count.state, count.value, count_loc, count.reason)
         res.props["dead_letter_target"] = self.resolver.get(
             policy, "deadLetterTargetArn", value.loc
         )
@@ -641,8 +649,12 @@ class Builder:
         return None
 
     # -- linking invokers to functions ----------------------------------------------
-    def find_function(self, value: Val) -> tuple[Function | None, str]:
-        """The function a FunctionName / ARN value names, and its qualifier."""
+    def find_function(self, value: Val, _seen: frozenset = frozenset()
+                      ) -> tuple[Function | None, str]:
+        """The function a FunctionName / ARN value names, and its qualifier.
+
+        ``_seen`` holds the aliases and versions followed so far: a cycle names nothing.
+        """
         if not value.known:
             return None, ""
         if isinstance(value.value, Sym):
@@ -659,6 +671,10 @@ class Builder:
                     qualifier = tail[1:]
                 if len(parts) > 1 and not ("function:" in text or qualifier):
                     return None, ""
+                sam_name = f"{token.ref}.{token.name}"  # !Sub ${Fn.Alias} of a SAM function
+                if sam_name in self.alias_of and not qualifier:
+                    fid, alias = self.alias_of[sam_name]
+                    return self.model.function(fid), alias
                 found = self.model.function(token.ref)
                 if found is not None:
                     return found, qualifier
@@ -667,7 +683,9 @@ class Builder:
                     return self.model.function(fid), alias
                 res = self.model.resources.get(token.ref)
                 if res is not None and res.kind in ("alias", "version"):
-                    fn, _ = self.find_function(res.get("function"))
+                    if token.ref in _seen:
+                        return None, ""
+                    fn, _ = self.find_function(res.get("function"), _seen | {token.ref})
                     if res.kind == "alias":
                         name = res.get("name")
                         return fn, name.value if name.known and isinstance(
@@ -735,6 +753,7 @@ class Builder:
             value = self.resolver.path(props, dotted, loc)
             if not value.absent:
                 source.settings[dotted] = value
+        self.filter_patterns(source, source.settings.get("FilterCriteria.Filters"))
         configs = self.resolver.get(props, "SourceAccessConfigurations", loc)
         if configs.known and isinstance(configs.value, list):
             secrets: list[Val] = []
@@ -757,6 +776,26 @@ class Builder:
             source.settings["access.secrets"] = unknown(configs.reason, configs.loc)
             source.settings["access.vpc"] = unknown(configs.reason, configs.loc)
 
+    def filter_patterns(self, source: Source, filters: Val | None) -> None:
+        """``FilterCriteria.Patterns``: each filter's resolved ``Pattern``, in order.
+
+        An entry that is not a readable mapping (chosen by ``Fn::If``, ``AWS::NoValue``)
+        stays an unknown Val, so rules can tell filters that are surely there.
+        """
+        if filters is None:
+            return
+        if not (filters.known and isinstance(filters.value, list)):
+            source.settings["FilterCriteria.Patterns"] = unknown(filters.reason, filters.loc)
+            return
+        patterns: list[Val] = []
+        for index in range(len(filters.value)):
+            item = self.resolver.get(filters.value, index, filters.loc)
+            if item.known and isinstance(item.value, dict):
+                patterns.append(self.resolver.get(item.value, "Pattern", item.loc))
+            else:
+                patterns.append(item if not item.known else unknown("not a mapping", item.loc))
+        source.settings["FilterCriteria.Patterns"] = known(patterns, filters.loc)
+
     def source_kind(self, arn: Val) -> tuple[str, Resource | None]:
         """Source type from the resource an ARN refers to, or from the ARN itself (A.0)."""
         rid = self.model_ref(arn)
@@ -774,7 +813,7 @@ class Builder:
                        "docdb": "documentdb"}
             return mapping.get(res.kind, "unknown"), res
         if arn.known:
-            text = str(arn.value)
+            text = _arn_text(arn.value)
             pieces = text.split(":")
             if len(pieces) >= 6 and pieces[0] == "arn":
                 service = pieces[2]
@@ -805,6 +844,7 @@ class Builder:
             max_event_age=self.resolver.get(props, "MaximumEventAgeInSeconds"),
             on_success=self.resolver.path(props, "DestinationConfig.OnSuccess.Destination"),
             on_failure=self.resolver.path(props, "DestinationConfig.OnFailure.Destination"),
+            condition=self.condition_of(rid),
         )
         fn.invoke_configs.append(config)
         self.model.invoke_configs.append(config)
@@ -881,9 +921,12 @@ class Builder:
         for index in range(len(targets.value)):
             entry = self.resolver.get(targets.value, index, targets.loc)
             if entry.known and isinstance(entry.value, dict):
+                role = self.resolver.get(entry.value, "RoleArn", entry.loc)
                 self.push(self.resolver.get(entry.value, "Arn", entry.loc), rid, "eventbridge",
                           ASYNC, entry.loc or self.loc(rid), rid,
-                          {"target_dlq": "DeadLetterConfig" in entry.value})
+                          {"target_dlq": "DeadLetterConfig" in entry.value,
+                           "credentials": role if not role.absent
+                           else self.resolver.get(props, "RoleArn")})
 
     def schedule(self, rid: str, props: dict) -> None:
         self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
@@ -918,6 +961,31 @@ class Builder:
             if name.known and isinstance(name.value, str):
                 fn.aliases = fn.aliases + (name.value,)
 
+    def resource_policy(self, rid: str, props: dict) -> None:
+        """A queue, topic, bucket or event bus policy, kept on the resources it applies to
+        (``resource_policies``: a list of :class:`Policy`). One whose resources cannot be
+        told marks ``unlinked`` as ``resource-policy:<kind>``."""
+        rtype = self.type_of(rid)
+        key, kind = _RESOURCE_POLICIES[rtype]
+        if kind == "eventbus":  # Statement / Principal forms: not read, only noted
+            self.model.unlinked.add("resource-policy:eventbus")
+            return
+        policy = self.policy(self.resolver.get(props, "PolicyDocument"), f"{rtype} {rid}")
+        value = self.resolver.get(props, key)
+        if value.known and isinstance(value.value, list):
+            targets = [self.resolver.get(value.value, i, value.loc)
+                       for i in range(len(value.value))]
+        else:
+            targets = [value]
+        for target in targets:
+            res = self.model.resources.get(self.model_ref(target))
+            if target.known and res is not None and res.kind == kind:
+                found = res.props.get("resource_policies")
+                policies = list(found.value) if found is not None else []
+                res.props["resource_policies"] = known(policies + [policy], res.loc)
+            else:
+                self.model.unlinked.add(f"resource-policy:{kind}")
+
     # -- more invokers (spec B.1, C, D): a small, local block ----------------------------
     def may_be_function(self, value: Val) -> bool:
         """False when a target value certainly names something other than a function
@@ -947,17 +1015,12 @@ class Builder:
         if not value.known or not isinstance(value.value, (str, Sym)):
             return value
         text, tokens = _flatten(value.value)
-        marker = "lambda:path/2015-03-31/functions/"
-        start = text.find(marker)
-        if start < 0:
+        match = _LAMBDA_PATH.search(text)
+        if match is None:
             if ":apigateway:" in text or text.startswith(("http://", "https://")):
                 return None
             return value if self.may_be_function(value) else None
-        start += len(marker)
-        end = text.rfind("/invocations")
-        if end < start:
-            return unknown("integration URI not understood", value.loc)
-        middle = _unflatten(text[start:end], tokens)
+        middle = _unflatten(match.group(1), tokens)
         literal = middle.literal()
         return known(literal if literal is not None else middle, value.loc)
 
@@ -1005,6 +1068,8 @@ class Builder:
                 stack.extend(node)
             elif isinstance(node, str) and "timeoutInMillis" in node:
                 return True
+            if isinstance(node, dict) and "responseTransferMode" in node:
+                return True  # a streamed response may be given up to 15 minutes
         return False
 
     def api_method(self, rid: str, props: dict) -> None:
@@ -1019,16 +1084,37 @@ class Builder:
         itype = self.resolver.get(body, "Type", where)
         if itype.known and str(itype.value).upper() not in ("AWS", "AWS_PROXY"):
             return
-        target = self.lambda_uri(self.resolver.get(body, "Uri", where))
+        uri = self.resolver.get(body, "Uri", where)
+        target = self.lambda_uri(uri)
         if target is None:
             return
         api = self.model_ref(self.resolver.get(props, "RestApiId"))
-        self.push(target, rid, "api", SYNC, self.loc(rid), api or rid, {
+        invocation = self.invocation_type(body, where)
+        transfer = self.resolver.get(body, "ResponseTransferMode", where)
+        self.push(target, rid, "api", ASYNC if invocation == "'Event'" else SYNC,
+                  self.loc(rid), api or rid, {
             "api_type": "rest",
+            "mode_unknown": invocation not in ("", "'Event'", "'RequestResponse'"),
+            "streamed": "response-streaming-invocations" in str(uri.value) or not (
+                transfer.absent or transfer.known and transfer.value == "BUFFERED"),
             "timeout_ms": self.resolver.get(body, "TimeoutInMillis", where),
             "credentials": self.resolver.get(body, "Credentials", where),
             "method": self.resolver.get(props, "HttpMethod"),
         })
+
+    def invocation_type(self, body: dict, where: Loc | None) -> str:
+        """The ``X-Amz-Invocation-Type`` a REST integration sends ("" when not set; "?"
+        when mapped from the request or unreadable)."""
+        params = self.resolver.get(body, "RequestParameters", where)
+        if params.absent:
+            return ""
+        if not params.known or not isinstance(params.value, dict):
+            return "?"
+        for key in params.value:
+            if str(key).lower() == "integration.request.header.x-amz-invocation-type":
+                value = self.resolver.get(params.value, key, params.loc)
+                return value.value if value.known and isinstance(value.value, str) else "?"
+        return ""
 
     def api_authorizer(self, rid: str, props: dict) -> None:
         """AWS::ApiGateway::Authorizer / AWS::ApiGatewayV2::Authorizer with a Lambda."""
@@ -1218,9 +1304,9 @@ class Builder:
             for output in outputs.values():
                 if not isinstance(output, dict):
                     continue
-                for key in ("Value", "Export"):
-                    for target in _referenced(output.get(key), names, aliases):
-                        self.model.referrers.setdefault(target, []).append(("Outputs", key))
+                key = "Export" if "Export" in output else "Value"
+                for target in _referenced(output.get("Value"), names, aliases):
+                    self.model.referrers.setdefault(target, []).append(("Outputs", key))
 
 
 #: Cognito user pool ``LambdaConfig`` keys whose value is the function ARN.
@@ -1261,6 +1347,8 @@ def _flat(value: str | Sym) -> str:
     )
 
 
+_LAMBDA_PATH = re.compile(
+    r"lambda:path/[0-9-]+/functions/(.+)/(?:response-streaming-)?invocations")
 _SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
@@ -1278,8 +1366,13 @@ def _referenced(node: Any, names: set[str], aliases: dict[str, str]) -> set[str]
                 found.add(name.split(".", 1)[0])
 
     stack = [node]
+    seen: set[int] = set()  # YAML aliases share containers: walk each once (alias bombs)
     while stack:
         item = stack.pop()
+        if isinstance(item, (list, dict)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
@@ -1310,6 +1403,13 @@ def _referenced(node: Any, names: set[str], aliases: dict[str, str]) -> set[str]
     return found
 
 
+def _arn_text(value: Any) -> str:
+    """An ARN as text for reading its service, tokens standing in without their colons."""
+    if isinstance(value, Sym):
+        return "".join(p if isinstance(p, str) else "X" for p in value.parts)
+    return str(value)
+
+
 def _sym_json(sym: Sym) -> Any:
     """A Fn::Sub'ed JSON policy: parse it with tokens kept as placeholder strings."""
     placeholders: dict[str, Token] = {}
@@ -1322,7 +1422,7 @@ def _sym_json(sym: Sym) -> Any:
         else:
             text_parts.append(part)
     try:
-        data = json.loads("".join(text_parts))
+        data = json.loads("".join(text_parts), strict=False)  # NUL placeholders
     except ValueError:
         return None
 
@@ -1370,6 +1470,14 @@ def _tag_options(tags: Any) -> dict:
     return options
 
 
+#: Resource policy type -> (property naming what it applies to, resource kind).
+_RESOURCE_POLICIES = {
+    "AWS::SQS::QueuePolicy": ("Queues", "sqs"),
+    "AWS::SNS::TopicPolicy": ("Topics", "sns"),
+    "AWS::S3::BucketPolicy": ("Bucket", "s3"),
+    "AWS::Events::EventBusPolicy": ("EventBusName", "eventbus"),
+}
+
 _LINKERS = {
     "AWS::Lambda::EventSourceMapping": Builder.esm,
     "AWS::Lambda::EventInvokeConfig": Builder.invoke_config,
@@ -1395,6 +1503,7 @@ _LINKERS = {
     "AWS::Config::ConfigRule": Builder.config_rule,
     "AWS::SecretsManager::RotationSchedule": Builder.rotation,
     "AWS::CloudFormation::CustomResource": Builder.custom_resource,
+    **{rtype: Builder.resource_policy for rtype in _RESOURCE_POLICIES},
 }
 
 __all__ = ["build_model", "Builder", "MDict"]

@@ -23,6 +23,9 @@ PSEUDO = {
 NO_VALUE = "AWS::NoValue"
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _MAX_DEPTH = 40
+#: Resolution steps one top-level lookup may take: YAML aliases can make a small template
+#: describe an exponentially large intrinsic tree, which is then Unknown, not a hang.
+_MAX_STEPS = 20_000
 
 
 class Resolver:
@@ -36,6 +39,9 @@ class Resolver:
         self.mappings: dict = mappings if isinstance(mappings, dict) else {}
         resources = template.get("Resources")
         self.resources: dict = resources if isinstance(resources, dict) else {}
+        self._active = 0  # nested resolve() calls now running
+        self._steps = 0  # steps taken by the current top-level resolve()
+        self._params_active: set[str] = set()  # parameters being resolved (cycles)
 
     # -- locations -------------------------------------------------------------------
     def loc(self, container: Any, key: Any) -> Loc:
@@ -78,9 +84,26 @@ class Resolver:
 
     # -- resolution ------------------------------------------------------------------
     def resolve(self, node: Any, loc: Loc | None = None, depth: int = 0) -> Val:
-        """The value of ``node``: literal, Sym with tokens, container, or Unknown."""
-        if depth > _MAX_DEPTH:
+        """The value of ``node``: literal, Sym with tokens, container, or Unknown.
+
+        Bounded whatever the template: nesting (``depth`` and the real call depth) by
+        :data:`_MAX_DEPTH`, work per top-level call by :data:`_MAX_STEPS`; beyond either
+        the value is Unknown, so circular or alias-bombed intrinsics end quickly.
+        """
+        if self._active == 0:
+            self._steps = 0
+        self._steps += 1
+        if depth > _MAX_DEPTH or self._active > 2 * _MAX_DEPTH:
             return unknown("intrinsic functions nested too deeply", loc)
+        if self._steps > _MAX_STEPS:
+            return unknown("intrinsic functions too complex to evaluate", loc)
+        self._active += 1
+        try:
+            return self._resolve(node, loc, depth)
+        finally:
+            self._active -= 1
+
+    def _resolve(self, node: Any, loc: Loc | None, depth: int) -> Val:
         if node is None:
             return unknown("null", loc)
         if isinstance(node, dict) and len(node) == 1:
@@ -97,9 +120,9 @@ class Resolver:
                     return unknown(f"{name} has an unexpected shape", loc)
         return known(node, loc)
 
-    def text(self, node: Any, loc: Loc | None = None) -> Val:
+    def text(self, node: Any, loc: Loc | None = None, depth: int = 0) -> Val:
         """Like :meth:`resolve` but anything that is not a string/Sym is unknown."""
-        value = self.resolve(node, loc)
+        value = self.resolve(node, loc, depth)
         if value.known and isinstance(value.value, (str, Sym)):
             return value
         if value.known and isinstance(value.value, (int, float)) and not isinstance(
@@ -118,7 +141,13 @@ class Resolver:
         if name == NO_VALUE:
             return unknown("AWS::NoValue", loc)
         if name in self.parameters:
-            return self.parameter(name, loc, depth)
+            if name in self._params_active:
+                return unknown(f"parameter {name} refers to itself", loc)
+            self._params_active.add(name)
+            try:
+                return self.parameter(name, loc, depth)
+            finally:
+                self._params_active.discard(name)
         if name in self.resources:
             return known(Sym.of(Token("attr", name, "Ref")), loc)
         return unknown(f"Ref to {name}, which is not in the template", loc)
@@ -208,7 +237,7 @@ def _sub(r: Resolver, arg: Any, loc: Loc | None, depth: int) -> Val:
             parts.append("${" + name[1:] + "}")
             continue
         if name in variables:
-            value = r.text(variables[name], loc)
+            value = r.text(variables[name], loc, depth)
         elif "." in name and name.split(".", 1)[0] in r.resources:
             resource, attr = name.split(".", 1)
             value = known(Sym.of(Token("attr", resource, attr)), loc)
@@ -244,7 +273,7 @@ def _join(r: Resolver, arg: Any, loc: Loc | None, depth: int) -> Val:
     for index, item in enumerate(items_val.value):
         if index:
             parts.append(delimiter)
-        value = r.text(item, loc)
+        value = r.text(item, loc, depth)
         if value.known:
             parts.append(value.value)
         else:
@@ -272,7 +301,7 @@ def _select(r: Resolver, arg: Any, loc: Loc | None, depth: int) -> Val:
 def _split(r: Resolver, arg: Any, loc: Loc | None, depth: int) -> Val:
     if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
         return unknown("Fn::Split has an unexpected shape", loc)
-    value = r.text(arg[1], loc)
+    value = r.text(arg[1], loc, depth)
     if value.known and isinstance(value.value, str) and arg[0]:
         return known(value.value.split(arg[0]), loc)
     return unknown("Fn::Split of a computed string", loc)
@@ -304,7 +333,7 @@ def _find_in_map(r: Resolver, arg: Any, loc: Loc | None, depth: int) -> Val:
         return unknown("Fn::FindInMap has an unexpected shape", loc)
     keys = []
     for item in arg:
-        value = r.text(item, loc)
+        value = r.text(item, loc, depth)
         if not (value.known and isinstance(value.value, str)):
             return unknown("Fn::FindInMap with a computed key", loc)
         keys.append(value.value)

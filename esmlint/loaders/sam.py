@@ -91,6 +91,21 @@ def policy_templates() -> dict:
     return {}
 
 
+@functools.lru_cache(maxsize=1)
+def managed_policy_arns() -> dict:
+    """SAM's map of AWS managed policy names to ARNs (aws partition), read as data."""
+    spec = importlib.util.find_spec("samtranslator")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    for folder in spec.submodule_search_locations:
+        path = os.path.join(folder, "internal", "data", "aws_managed_policies.json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            return data.get("aws", {}) if isinstance(data, dict) else {}
+    return {}
+
+
 def merge_globals(global_props: Any, local: Any) -> Any:
     """SAM's Globals merge: local wins for scalars, lists concatenate, dicts merge."""
     if isinstance(global_props, dict) and isinstance(local, dict):
@@ -122,6 +137,13 @@ def merge_globals(global_props: Any, local: Any) -> Any:
     return local
 
 
+def _is_set(props: Any, key: str) -> bool:
+    """Whether a SAM property is given: SAM treats ``Role:`` with no value (null) and
+    ``!Ref AWS::NoValue`` as not set (it then generates the role, with Policies)."""
+    return isinstance(props, dict) and props.get(key) is not None and not (
+        isinstance(props[key], dict) and props[key] == {"Ref": "AWS::NoValue"})
+
+
 class SamExpander:
     """Expands the SAM resources of one template inside a CloudFormation builder."""
 
@@ -148,7 +170,7 @@ class SamExpander:
             self.b.alias_of[f"{rid}.Version"] = (rid, "version")
             if alias.known and isinstance(alias.value, str):
                 self.b.alias_of[f"{rid}Alias{alias.value}"] = (rid, alias.value)
-            if not self.r.has(props, "Role"):
+            if not _is_set(props, "Role"):
                 self.r.resources.setdefault(f"{rid}Role", {"Type": "AWS::IAM::Role"})
             for kind in ("Queue", "Topic"):
                 self.r.resources.setdefault(f"{rid}.Destination{kind}", {"Type": "SAM"})
@@ -197,7 +219,7 @@ class SamExpander:
         qualifier = alias.value if alias.known and isinstance(alias.value, str) else ""
         if qualifier:
             fn.aliases = (qualifier,)
-        if self.r.has(props, "Role"):
+        if _is_set(props, "Role"):
             fn.sam_role_set = True
             fn.role_ref = self.r.get(props, "Role")
             fn.role = b.role_from_ref(fn.role_ref)
@@ -211,7 +233,7 @@ class SamExpander:
             fn.role_ref = known(Sym.of(Token("attr", fn.role.id, "Arn")), fn.loc)
             b.model.roles[fn.role.id] = fn.role
             b.model.origins[fn.role.id] = rid
-        if self.r.has(props, "Policies"):
+        if _is_set(props, "Policies"):
             fn.props["Policies"] = self.r.get(props, "Policies")
         dlq = self.r.get(props, "DeadLetterQueue")
         if dlq.known and isinstance(dlq.value, dict):
@@ -278,13 +300,20 @@ class SamExpander:
         tracing = self.r.get(props, "Tracing")
         if tracing.known and tracing.value not in (None, "Disabled"):
             role.managed_policies.append(self.managed("AWSXRayDaemonWriteAccess"))
+        # What Policies gives, kept apart too: ESM204 compares it with a role given in Role.
+        given = Role(role.id, role.loc, sam_generated=True, origin=rid)
         policies = self.r.get(props, "Policies")
-        if self.r.has(props, "Policies"):
+        if _is_set(props, "Policies"):
             if policies.known and isinstance(policies.value, list):
                 for index in range(len(policies.value)):
-                    self.policy_entry(role, self.r.get(policies.value, index, policies.loc), rid)
+                    self.policy_entry(given, self.r.get(policies.value, index, policies.loc),
+                                      rid)
             else:
-                self.policy_entry(role, policies, rid)
+                self.policy_entry(given, policies, rid)
+        role.policies.extend(given.policies)
+        role.managed_policies.extend(given.managed_policies)
+        if fn.sam_role_set:
+            fn.sam_dropped_policies = given
         return role
 
     def managed(self, name: str) -> Val:
@@ -299,6 +328,12 @@ class SamExpander:
         if isinstance(value, str):
             if value.startswith("arn:"):
                 role.managed_policies.append(entry)
+                return
+            # SAM turns a managed policy name into its ARN (with its path) from its map.
+            arn = managed_policy_arns().get(value)
+            if arn and arn.startswith("arn:aws:iam::aws:policy/"):
+                role.managed_policies.append(
+                    known(Sym.of("arn:", P, arn[len("arn:aws"):]), entry.loc))
             else:
                 role.managed_policies.append(self.managed(value))
             return
@@ -365,7 +400,7 @@ class SamExpander:
             cid, config.loc or fn.loc, fn, qualifier=qualifier or "$LATEST",
             max_retry_attempts=self.r.get(body, "MaximumRetryAttempts", config.loc),
             max_event_age=self.r.get(body, "MaximumEventAgeInSeconds", config.loc),
-            origin=fn.id,
+            origin=fn.id, condition=self.b.condition_of(fn.id),
         )
         for when in ("OnSuccess", "OnFailure"):
             dest = self.r.path(body, f"DestinationConfig.{when}", config.loc)
@@ -563,11 +598,29 @@ class SamExpander:
             self.b.model.permissions.append(Permission(
                 pid, loc, target, action=known("lambda:InvokeFunction"),
                 principal=known(principal),
-                source_arn=invoker_val if kind in ("SNS",) else unknown("set by SAM"),
+                source_arn=self.permission_source_arn(kind, eid, invoker_val, loc),
                 source_account=known(Sym.of(Token("pseudo", "AWS::AccountId"))),
                 qualifier=known(qualifier) if qualifier else unknown("not set"),
                 origin=fn.id, resolved=fn))
             self.b.model.origins[pid] = fn.id
+
+    def permission_source_arn(self, kind: str, eid: str, invoker: Val, loc: Loc) -> Val:
+        """The SourceArn SAM writes on the permission of a push event (spec C, F.1)."""
+        if kind == "SNS":
+            return invoker
+        if kind == "S3":
+            return unknown("not set", loc)  # SAM sets SourceAccount only
+        if kind in ("EventBridgeRule", "CloudWatchEvent", "Schedule", "IoTRule"):
+            return known(Sym.of(Token("attr", eid, "Arn")), loc)
+        if kind == "Cognito" and invoker.known:
+            return known(Sym.of(Token("attr", self.b.model_ref(invoker) or eid, "Arn")), loc)
+        if kind in ("Api", "HttpApi"):
+            api = self.b.model_ref(invoker) or (
+                "ServerlessRestApi" if kind == "Api" else "ServerlessHttpApi")
+            return known(Sym.of("arn:", P, ":execute-api:", Token("pseudo", "AWS::Region"), ":",
+                                Token("pseudo", "AWS::AccountId"), ":",
+                                Token("attr", api, "Ref"), "/*"), loc)
+        return unknown("set by SAM", loc)
 
     def sns_sqs_subscription(self, fn: Function, eid: str, name: str, sqs_sub: Val, loc: Loc,
                              qualifier: str) -> None:

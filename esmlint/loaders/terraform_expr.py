@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..values import Sym, Token
+from ..values import Sym
 
 # --------------------------------------------------------------------------- values
 
@@ -755,7 +755,7 @@ class Evaluator:
 
     @staticmethod
     def apply(value: Any, steps: list) -> Any:
-        for kind, key in steps:
+        for _kind, key in steps:
             if isinstance(value, Unknown):
                 return value
             if isinstance(key, Unknown):

@@ -76,6 +76,8 @@ class TfResource:
     depends_on: tuple[str, ...] = ()
     #: Non-empty when ``count`` / ``for_each`` could not be evaluated.
     conditional: str = ""
+    #: (referenced resource address, top-level argument) for every reference it holds.
+    references: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -364,6 +366,7 @@ class TfBuilder:
             linker = _LINKERS.get(item.type)
             if linker is not None and item.mode == "managed":
                 linker(self, item)
+        self.index_references()
         model.unlinked |= self.hints.unlinked
         for address, reason in self.hints.open_roles.items():
             role = model.roles.get(address)
@@ -373,6 +376,21 @@ class TfBuilder:
             self.open_all_roles(self.hints.open_all_roles)
         self.canonicalize()
         return model
+
+    def index_references(self) -> None:
+        """``model.depends`` (``depends_on`` and references: Terraform's order of
+        creation) and ``model.referrers``."""
+        model = self.model
+        for item in self.items:
+            if item.mode != "managed":
+                continue
+            deps = {d for d in item.depends_on if d != item.address}
+            for target, argument in item.references:
+                if target == item.address:
+                    continue
+                deps.add(target)
+                model.referrers.setdefault(target, []).append((item.address, argument))
+            model.depends[item.address] = deps
 
     def managed(self, rtype: str) -> list[TfResource]:
         return [r for r in self.items if r.type == rtype and r.mode == "managed"]
@@ -501,10 +519,14 @@ class TfBuilder:
         elif kind == "kinesis":
             name = get("name")
             res.props["name"] = name
-            encryption = literal(get("encryption_type"))
-            res.props["kms_key"] = get("kms_key_id") if encryption == "KMS" else (
-                MISSING if encryption in (None, "NONE") and not get("encryption_type").known
-                or encryption == "NONE" else get("kms_key_id"))
+            encryption = get("encryption_type")
+            if is_absent(encryption) or literal(encryption) == "NONE":
+                res.props["kms_key"] = MISSING
+            elif literal(encryption) == "KMS":
+                res.props["kms_key"] = get("kms_key_id")
+            else:
+                res.props["kms_key"] = unknown(encryption.reason or "encryption_type not known",
+                                               encryption.loc)
             res.arn = self.arn("kinesis", address, name, "name", "stream/")
         elif kind == "kinesis-consumer":
             res.arn = Sym.of(Token("attr", address, "arn"))
@@ -604,6 +626,11 @@ class TfBuilder:
         if token is not None:
             res = self.model.resources.get(token.ref)
             return res if res is not None and res.kind in kinds else None
+        if value.known and isinstance(value.value, Sym):
+            for res in self.model.resources.values():
+                if res.kind in kinds and value.value in (res.arn, res.get("name").value):
+                    return res
+            return None
         plain = literal(value)
         if isinstance(plain, str):
             for res in self.model.resources.values():
@@ -874,6 +901,13 @@ class TfBuilder:
             parts = value.value.parts
             tokens = [p for p in parts if isinstance(p, Token)]
             attr_tokens = [t for t in tokens if t.kind == "attr"]
+            if not attr_tokens:
+                # A name built from pseudo values ("worker-${account_id}"): the function
+                # whose name is spelled the same, or whose ARN is.
+                for fn in self.model.functions:
+                    if value.value in (fn.name.value if fn.name.known else None, fn.arn):
+                        return fn, ""
+                return None, ""
             if len(attr_tokens) != 1:
                 return None, ""
             token = attr_tokens[0]
@@ -1138,7 +1172,16 @@ class TfBuilder:
             qualifier=qualifier,
             url_auth_type=body.get("function_url_auth_type"),
             depends_on=item.depends_on,
+            event_source_token=body.get("event_source_token"),
+            principal_org_id=body.get("principal_org_id"),
         )
+        perm.resolved, found = self.find_function(function)
+        if perm.resolved is None:
+            self.model.unlinked.add("permission")
+        else:
+            explicit = literal(qualifier)
+            perm.qualifier = known(explicit if isinstance(explicit, str) and explicit
+                                   else found, function.loc)
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, item: TfResource, kind: str, mode: str, loc: Loc,
@@ -1168,15 +1211,11 @@ class TfBuilder:
             return
         for block in blocks:
             prefix, suffix = block.get("filter_prefix"), block.get("filter_suffix")
-            rules = []
-            for name, value in (("prefix", prefix), ("suffix", suffix)):
-                if not is_absent(value) and not (value.known and value.value in (None, "")):
-                    rules.append({"Name": name, "Value": value.value if value.known
-                                  else Unknown(value.reason)})
-            extra = {"filter": {"S3Key": {"Rules": rules}} if rules else None,
-                     "events": block.get("events"),
-                     "depends_on": item.depends_on,
-                     "notification": item.address}
+            extra = {"events": block.get("events"), "notification": item.address,
+                     "prefix": prefix if not (prefix.known and prefix.value == "")
+                     else unknown(NOT_SET, prefix.loc),
+                     "suffix": suffix if not (suffix.known and suffix.value == "")
+                     else unknown(NOT_SET, suffix.loc)}
             self.push(block.get("lambda_function_arn"), item, "s3", ASYNC, block.loc, bucket,
                       extra)
 
@@ -1185,18 +1224,14 @@ class TfBuilder:
         protocol = literal(body.get("protocol"))
         if isinstance(protocol, str) and protocol.lower() == "lambda":
             topic = self.invoker(body.get("topic_arn"), ("sns",), item.address)
-            self.push(body.get("endpoint"), item, "sns", ASYNC, item.loc, topic)
+            self.push(body.get("endpoint"), item, "sns", ASYNC, item.loc, topic,
+                      {"filtered": not is_absent(body.get("filter_policy"))})
 
     def event_target(self, item: TfResource) -> None:
         body = item.body
         rule = self.invoker(body.get("rule"), ("rule",), item.address)
-        extra: dict = {}
-        retry = body.blocks("retry_policy")
-        if isinstance(retry, list) and retry:
-            extra["retry_policy"] = retry[0].get("maximum_retry_attempts")
         dead = body.blocks("dead_letter_config")
-        if isinstance(dead, list) and dead:
-            extra["dead_letter"] = dead[0].get("arn")
+        extra: dict = {"target_dlq": isinstance(dead, Val) or bool(dead)}
         self.push(body.get("arn"), item, "eventbridge", ASYNC, item.loc, rule, extra)
 
     def schedule(self, item: TfResource) -> None:
@@ -1207,7 +1242,7 @@ class TfBuilder:
 
     def log_subscription(self, item: TfResource) -> None:
         self.push(item.body.get("destination_arn"), item, "logs", ASYNC, item.loc,
-                  item.address)
+                  item.address, {"log_group": item.body.get("log_group_name")})
 
     def topic_rule(self, item: TfResource) -> None:
         blocks = item.body.blocks("lambda")
@@ -1239,36 +1274,98 @@ class TfBuilder:
     def rest_integration(self, item: TfResource) -> None:
         body = item.body
         itype = literal(body.get("type"))
-        if itype not in ("AWS_PROXY", "AWS", None):
+        if isinstance(itype, str) and itype.upper() not in ("AWS_PROXY", "AWS"):
             return
         api = self.invoker(body.get("rest_api_id"), ("api",), item.address)
-        self.push(body.get("uri"), item, "api", SYNC, item.loc, api,
-                  {"timeout_ms": body.get("timeout_milliseconds")})
+        self.push(body.get("uri"), item, "api", SYNC, item.loc, api, {
+            "api_type": "rest",
+            "timeout_ms": body.get("timeout_milliseconds"),
+            "credentials": body.get("credentials"),
+            "method": body.get("http_method"),
+        })
+
+    def v2_kind(self, api: Resource | None) -> str:
+        protocol = literal(api.get("protocol")) if api is not None else None
+        return "websocket" if isinstance(protocol, str) and protocol.upper() == "WEBSOCKET" \
+            else "httpapi"
 
     def http_integration(self, item: TfResource) -> None:
         body = item.body
         itype = literal(body.get("integration_type"))
-        if itype not in ("AWS_PROXY", "AWS", None):
+        if isinstance(itype, str) and itype.upper() not in ("AWS_PROXY", "AWS"):
             return
+        if not is_absent(body.get("integration_subtype")):
+            return  # an AWS service integration (SQS-SendMessage...), not Lambda
         api = self.resource_ref(body.get("api_id"), ("httpapi",))
-        protocol = literal(api.get("protocol")) if api is not None else None
-        kind = "websocket" if protocol == "WEBSOCKET" else "httpapi"
+        kind = self.v2_kind(api)
         self.push(body.get("integration_uri"), item, kind, SYNC, item.loc,
-                  api.id if api is not None else item.address,
-                  {"timeout_ms": body.get("timeout_milliseconds")})
+                  api.id if api is not None else item.address, {
+                      "api_type": kind if api is not None else "unknown",
+                      "timeout_ms": body.get("timeout_milliseconds"),
+                      "credentials": body.get("credentials_arn"),
+                  })
+
+    def http_api(self, item: TfResource) -> None:
+        """aws_apigatewayv2_api quick create: ``target`` is the function."""
+        target = item.body.get("target")
+        if is_absent(target):
+            return
+        self.push(target, item, "httpapi", SYNC, item.loc, item.address, {
+            "api_type": "httpapi", "timeout_ms": unknown(NOT_SET, item.loc),
+            "credentials": item.body.get("credentials_arn"), "quick_create": True})
+
+    def authorizer(self, item: TfResource) -> None:
+        body = item.body
+        uri = body.get("authorizer_uri")
+        if is_absent(uri):
+            return
+        v2 = item.type == "aws_apigatewayv2_authorizer"
+        if v2:
+            api = self.resource_ref(body.get("api_id"), ("httpapi",))
+            kind = self.v2_kind(api)
+            credentials = body.get("authorizer_credentials_arn")
+        else:
+            api = self.resource_ref(body.get("rest_api_id"), ("api",))
+            kind = "api"
+            credentials = body.get("authorizer_credentials")
+        self.push(uri, item, kind, SYNC, item.loc, api.id if api is not None else item.address,
+                  {"authorizer": True, "api_type": "rest" if not v2 else kind,
+                   "credentials": credentials})
+
+    def receipt_rule(self, item: TfResource) -> None:
+        blocks = item.body.blocks("lambda_action")
+        if isinstance(blocks, Val):
+            self.model.unlinked.add("ses")
+            return
+        for block in blocks:
+            invocation = block.get("invocation_type")
+            sync = literal(invocation) == "RequestResponse"
+            self.push(block.get("function_arn"), item, "ses", SYNC if sync else ASYNC,
+                      block.loc, item.address,
+                      {"mode_unknown": not invocation.known and not is_absent(invocation)})
 
     def user_pool(self, item: TfResource) -> None:
         blocks = item.body.blocks("lambda_config")
         if not isinstance(blocks, list) or not blocks:
             return
+        config = blocks[0]
         for trigger in ("create_auth_challenge", "custom_message", "define_auth_challenge",
                         "post_authentication", "post_confirmation", "pre_authentication",
                         "pre_sign_up", "pre_token_generation", "user_migration",
                         "verify_auth_challenge_response"):
-            value = blocks[0].get(trigger)
+            value = config.get(trigger)
             if not is_absent(value):
-                self.push(value, item, "cognito", SYNC, blocks[0].loc, item.address,
-                          {"trigger": trigger})
+                self.push(value, item, "cognito", SYNC, config.loc, item.address,
+                          {"trigger": _camel(trigger)})
+        for trigger in ("pre_token_generation_config", "custom_sms_sender",
+                        "custom_email_sender"):
+            inner = config.blocks(trigger)
+            if isinstance(inner, Val):
+                self.model.unlinked.add("cognito")
+                continue
+            for block in inner:
+                self.push(block.get("lambda_arn"), item, "cognito", SYNC, block.loc,
+                          item.address, {"trigger": _camel(trigger)})
 
     def recursion_config(self, item: TfResource) -> None:
         fn, _ = self.find_function(item.body.get("function_name"))
@@ -1279,7 +1376,14 @@ class TfBuilder:
         target = item.body.get("target_id")
         fn, _ = self.find_function(target)
         if fn is not None:
-            self.push(target, item, "alb", SYNC, item.loc, item.address)
+            group = self.invoker(item.body.get("target_group_arn"), ("other",), item.address)
+            self.push(target, item, "alb", SYNC, item.loc, group)
+
+
+def _camel(name: str) -> str:
+    """``pre_sign_up`` -> ``PreSignUp`` (CloudFormation's names for Cognito triggers)."""
+    text = "".join(part.capitalize() for part in name.split("_"))
+    return text.replace("Sms", "SMS")
 
 
 def _tag_options(tags: Any) -> dict:
@@ -1311,6 +1415,10 @@ _LINKERS = {
     "aws_apigatewayv2_integration": TfBuilder.http_integration,
     "aws_cognito_user_pool": TfBuilder.user_pool,
     "aws_lambda_function_recursion_config": TfBuilder.recursion_config,
+    "aws_apigatewayv2_api": TfBuilder.http_api,
+    "aws_api_gateway_authorizer": TfBuilder.authorizer,
+    "aws_apigatewayv2_authorizer": TfBuilder.authorizer,
+    "aws_ses_receipt_rule": TfBuilder.receipt_rule,
     "aws_lb_target_group_attachment": TfBuilder.target_attachment,
 }
 

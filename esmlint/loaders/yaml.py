@@ -96,143 +96,245 @@ _SCALAR_TAGS_NATIVE = {
 }
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_NO_KEY = object()  # a mapping frame waiting for its next key
+_OPEN = object()  # an anchor whose node is still being built
+
+
+class BoundError(DecodeError):
+    """A file beyond one of the decoding bounds (depth, number of values, size)."""
+
+
+class _Frame:
+    """One open mapping or sequence while the events are read."""
+
+    __slots__ = ("container", "is_map", "key", "key_mark", "merge", "anchor", "wrap",
+                 "weight", "line", "column")
+
+    def __init__(self, container: Any, is_map: bool, anchor: Any, wrap: str | None,
+                 weight: int, line: int, column: int) -> None:
+        self.container = container
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.key_mark = (0, 0)
+        self.merge = False
+        self.anchor = anchor
+        self.wrap = wrap
+        self.weight = weight
+        self.line = line
+        self.column = column
+
+
 class _Builder:
+    """Builds MDict/MList straight from libyaml's events, with a stack, not recursion.
+
+    PyYAML's composer is recursive (C recursion in the libyaml binding: 100,000 nested
+    brackets crash the interpreter) and reads the whole document before returning; the
+    event stream is produced lazily by libyaml's state machine, so the nesting and size
+    bounds stop the parse as soon as they are crossed, and nothing here recurses.
+    Aliases return the object built for their anchor (shared, never copied).
+    """
+
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.count = 0
-        self.memo: dict[int, Any] = {}
+        self.anchors: dict[str, tuple[Any, Any]] = {}  # anchor -> (value, raw key text)
+        self.plain: dict[str, Any] = {}  # plain scalar text -> its value (a cache)
 
-    def build(self, node: Any, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            mark = node.start_mark
-            raise DecodeError(
-                f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
-            )
-        key = id(node)
-        if key in self.memo:
-            return self.memo[key]
+    def document(self) -> Any:
+        """The single document of the stream (None when the stream is empty)."""
+        get = self.loader.get_event
+        get()  # StreamStartEvent
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        value = self.node()
+        get()  # DocumentEndEvent
+        event = get()
+        if not isinstance(event, yaml.StreamEndEvent):
+            mark = event.start_mark
+            raise DecodeError("expected a single document in the stream but found another "
+                              "document", mark.line + 1, mark.column + 1)
+        return value
+
+    def _count(self, mark: Any) -> None:
         self.count += 1
         if self.count > MAX_NODES:
-            mark = node.start_mark
-            raise DecodeError(
-                f"more than {MAX_NODES} values (alias expansion or a huge file)",
-                mark.line + 1,
-                mark.column + 1,
-            )
-        tag = node.tag or ""
-        if tag.startswith("!"):
-            result = self._intrinsic(node, tag[1:], depth)
-        elif isinstance(node, yaml.MappingNode):
-            result = self._mapping(node, depth)
-        elif isinstance(node, yaml.SequenceNode):
-            result = self._sequence(node, depth)
-        else:
-            result = self._scalar(node)
-        self.memo[key] = result
-        return result
+            raise BoundError(f"more than {MAX_NODES:,} values (alias expansion or a huge "
+                             "file); not parsed", mark.line + 1, mark.column + 1)
 
-    def _scalar(self, node: Any) -> Any:
-        if node.tag in _SCALAR_TAGS_NATIVE:
-            try:
-                return self.loader.construct_object(node, deep=True)
-            except Exception:  # noqa: BLE001 - a scalar libyaml accepted but Python cannot
-                return node.value
-        return node.value
+    def node(self) -> Any:
+        """Read events until one complete node is built; return its value."""
+        get = self.loader.get_event
+        stack: list[_Frame] = []
+        depth = 0
+        while True:
+            event = get()
+            kind = type(event)
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            raw: Any = None  # the text of a scalar, for use as a mapping key
+            key_tag = ""
+            if kind is yaml.ScalarEvent:
+                self._count(mark)
+                value, key_tag = self.scalar(event, line, column)
+                raw = event.value
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, raw)
+            elif kind is yaml.AliasEvent:
+                found = self.anchors.get(event.anchor)
+                if found is None:
+                    raise DecodeError(f"found undefined alias {event.anchor!r}", line, column)
+                value, raw = found
+                if value is _OPEN:
+                    raise DecodeError(f"alias {event.anchor!r} refers to a node that contains "
+                                      "it (a recursive structure)", line, column)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+                    raise DecodeError("a mapping key must be a plain value", line, column)
+                self._count(mark)
+                wrap = None
+                tag = event.tag
+                if tag and tag.startswith("!") and len(tag) > 1:
+                    wrap = _FUNCTIONS.get(tag[1:])
+                weight = 2 if wrap else 1
+                depth += weight
+                if depth > MAX_DEPTH:
+                    raise BoundError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+                is_map = kind is yaml.MappingStartEvent
+                container = MDict(line, column) if is_map else MList(line, column)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (_OPEN, None)
+                stack.append(_Frame(container, is_map, event.anchor, wrap, weight, line,
+                                    column))
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                depth -= frame.weight
+                value = frame.container
+                line, column = frame.line, frame.column
+                if frame.wrap is not None:
+                    wrapper = MDict(line, column)
+                    wrapper[frame.wrap] = value
+                    wrapper.marks[frame.wrap] = (line, column)
+                    value = wrapper
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (value, None)
+            else:  # pragma: no cover - libyaml sends no other event inside a document
+                raise DecodeError(f"unexpected {kind.__name__}", line, column)
 
-    def _mapping(self, node: Any, depth: int) -> MDict:
-        mark = node.start_mark
-        result = MDict(mark.line + 1, mark.column + 1)
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-                if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-                    merged = self.build(value_node, depth + 1)
-                    for item in merged if isinstance(merged, list) else [merged]:
+            if not stack:
+                return value
+            parent = stack[-1]
+            if not parent.is_map:
+                parent.container.append(value)
+                parent.container.marks.append((line, column))
+            elif parent.key is _NO_KEY:
+                if raw is None:
+                    raise DecodeError("a mapping key must be a plain value", line, column)
+                parent.key = raw
+                parent.key_mark = (line, column)
+                parent.merge = raw == "<<" and key_tag == _MERGE_TAG
+            else:
+                target = parent.container
+                if parent.merge:
+                    for item in value if isinstance(value, list) else [value]:
                         if isinstance(item, MDict):
                             for k, v in item.items():
-                                if k not in result:
-                                    result[k] = v
-                                    result.marks[k] = item.mark(k)
-                    continue
-            else:
-                key_mark = key_node.start_mark
-                raise DecodeError(
-                    "a mapping key must be a plain value", key_mark.line + 1, key_mark.column + 1
-                )
-            key_mark = key_node.start_mark
-            # A duplicate key keeps the last value, as CloudFormation's own parser does.
-            result[key] = self.build(value_node, depth + 1)
-            result.marks[key] = (key_mark.line + 1, key_mark.column + 1)
-        return result
+                                if k not in target:
+                                    target[k] = v
+                                    target.marks[k] = item.mark(k)
+                else:
+                    # A duplicate key keeps the last value, as CloudFormation's parser does.
+                    target[parent.key] = value
+                    target.marks[parent.key] = parent.key_mark
+                parent.key = _NO_KEY
+                parent.merge = False
 
-    def _sequence(self, node: Any, depth: int) -> MList:
-        mark = node.start_mark
-        result = MList(mark.line + 1, mark.column + 1)
-        for item in node.value:
-            item_mark = item.start_mark
-            result.append(self.build(item, depth + 1))
-            result.marks.append((item_mark.line + 1, item_mark.column + 1))
-        return result
+    def scalar(self, event: Any, line: int, column: int) -> tuple[Any, str]:
+        """A scalar's value and its resolved tag (the tag matters for ``<<`` keys)."""
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            plain = event.implicit[0] and tag is None
+            if plain and value in self.plain:
+                return self.plain[value]
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+            result = (self._native(tag, value), tag)
+            if plain and len(self.plain) < 100_000:
+                self.plain[value] = result
+            return result
+        if tag.startswith("!"):
+            long_name = _FUNCTIONS.get(tag[1:])
+            if long_name is None:
+                return value, tag  # an unknown local tag is data: keep the value
+            inner: Any = value
+            if long_name == "Fn::GetAtt":
+                first, _, rest = value.partition(".")
+                inner = MList(line, column)
+                inner.extend([first, rest])
+                inner.marks.extend([(line, column)] * 2)
+            wrapper = MDict(line, column)
+            wrapper[long_name] = inner
+            wrapper.marks[long_name] = (line, column)
+            return wrapper, tag
+        return self._native(tag, value), tag
 
-    def _intrinsic(self, node: Any, name: str, depth: int) -> Any:
-        mark = node.start_mark
-        long_name = _FUNCTIONS.get(name)
-        if long_name is None:
-            # An unknown local tag is data: keep the value, drop the tag.
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, depth)
-            if isinstance(node, yaml.SequenceNode):
-                return self._sequence(node, depth)
-            return node.value
-        if isinstance(node, yaml.MappingNode):
-            inner: Any = self._mapping(node, depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            inner = self._sequence(node, depth + 1)
-        else:
-            inner = node.value
-            if long_name == "Fn::GetAtt" and isinstance(inner, str):
-                first, _, rest = inner.partition(".")
-                parts = MList(mark.line + 1, mark.column + 1)
-                parts.extend([first, rest])
-                parts.marks.extend([(mark.line + 1, mark.column + 1)] * 2)
-                inner = parts
-            elif long_name == "Fn::GetAZs" and inner == "":
-                inner = ""
-        result = MDict(mark.line + 1, mark.column + 1)
-        result[long_name] = inner
-        result.marks[long_name] = (mark.line + 1, mark.column + 1)
-        return result
+    def _native(self, tag: str, value: str) -> Any:
+        """int, float, bool and null as Python values; every other tag is the text."""
+        if tag in _SCALAR_TAGS_NATIVE:
+            try:
+                constructor = self.loader.yaml_constructors[tag]
+                return constructor(self.loader, yaml.ScalarNode(tag, value))
+            except Exception:  # noqa: BLE001 - a scalar libyaml accepted but Python cannot
+                return value
+        return value
 
 
 def decode(text: str) -> Any:
     """Decode YAML or JSON text; raise :class:`DecodeError` with the position on failure."""
     if len(text) > MAX_BYTES:
-        raise DecodeError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB; not parsed")
+        raise BoundError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB; not parsed")
     loader = _BaseLoader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            message = " ".join(
-                part for part in (exc.context, exc.problem) if part
-            ) or "cannot be parsed"
-            if mark is not None:
-                raise DecodeError(message, mark.line + 1, mark.column + 1) from None
-            raise DecodeError(message) from None
-        except yaml.YAMLError as exc:
-            first = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
-            raise DecodeError(first) from None
-        except RecursionError:
-            raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
-        if node is None:
-            return None
-        try:
-            return _Builder(loader).build(node)
-        except RecursionError:
-            raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
+        return _Builder(loader).document()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part) \
+            or "cannot be parsed"
+        if mark is not None:
+            raise DecodeError(message, mark.line + 1, mark.column + 1) from None
+        raise DecodeError(message) from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
+        raise DecodeError(first) from None
     finally:
         loader.dispose()
+
+
+def load_json(text: str, **kwargs: Any) -> Any:
+    """``json.loads`` within :func:`decode`'s bounds, for JSON written inside a template
+    (policy documents, RedrivePolicy, filter patterns, plan files).
+
+    Raises ValueError (never RecursionError) when the text is not JSON or nests deeper
+    than :data:`MAX_DEPTH`, so callers that already catch ValueError stay safe.
+    """
+    import json
+
+    try:
+        value = json.loads(text, **kwargs)
+    except RecursionError:
+        raise ValueError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, (dict, list)))
+    return value
 
 
 def unmarked(value: Any, depth: int = 0) -> Any:

@@ -7,7 +7,9 @@ the formats nobody asked for cost nothing at start-up.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -18,7 +20,19 @@ from ..findings import Finding, Severity
 FORMATS: dict[str, str] = {
     "text": "esmlint.reporters.text",
     "json": "esmlint.reporters.json",
+    "sarif": "esmlint.reporters.sarif",
+    "junit": "esmlint.reporters.junit",
+    "github": "esmlint.reporters.github",
+    "gitlab": "esmlint.reporters.gitlab",
 }
+
+#: Where a rule's documentation is published: the rule's module in the repository, whose
+#: docstring is its page (the text ``esmlint explain`` prints). A rule's URL is this base
+#: plus the module's file name, e.g. ``rules/esm101_sqs_visibility_below_timeout.py``:
+#: stable, because a rule's ID and name never change (spec/RULES.md).
+DOCS_BASE = "https://github.com/esmlint/esmlint/blob/main/rules/"
+#: The rule reference in the README, for a rule without a module of its own.
+DOCS_INDEX = "https://github.com/esmlint/esmlint#rules"
 
 
 @dataclass(frozen=True)
@@ -30,13 +44,15 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     files_with_findings: int = 0
+    #: Findings a baseline hid (``--baseline``); they are in none of the counts above.
+    baselined: int = 0
 
     @property
     def total(self) -> int:
         return self.errors + self.warnings + self.infos
 
     @classmethod
-    def of(cls, findings: Sequence[Finding], files: int) -> Summary:
+    def of(cls, findings: Sequence[Finding], files: int, baselined: int = 0) -> Summary:
         """Count ``findings`` by severity; ``files`` is the number of templates checked."""
         counts = {severity: 0 for severity in Severity}
         for finding in findings:
@@ -47,6 +63,7 @@ class Summary:
             warnings=counts[Severity.WARNING],
             infos=counts[Severity.INFO],
             files_with_findings=len({finding.path for finding in findings}),
+            baselined=baselined,
         )
 
     def to_dict(self) -> dict:
@@ -67,3 +84,54 @@ def names() -> list[str]:
 def get(name: str) -> ModuleType:
     """The reporter module for a format name (``KeyError`` if there is none)."""
     return importlib.import_module(FORMATS[name])
+
+
+def rule_url(rule_id: str) -> str:
+    """The documentation page of a rule (see :data:`DOCS_BASE`)."""
+    from ..engine import load_rules
+
+    for rule in load_rules():
+        if rule.id == rule_id and rule.module.startswith("esmlint.rules."):
+            return DOCS_BASE + rule.module.rsplit(".", 1)[-1] + ".py"
+    return DOCS_INDEX
+
+
+def display_path(path: str) -> str:
+    """A finding's path for machine formats: relative to the working directory when it is
+    inside it, with forward slashes (what code scanning, GitLab and GitHub annotations
+    resolve against the repository root); other paths stay absolute."""
+    if not path:
+        return path
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if not relative.startswith(".." + os.sep) and relative != "..":
+            path = relative
+    else:
+        path = os.path.normpath(path)
+    return path.replace(os.sep, "/")
+
+
+def fingerprint(finding: Finding) -> str:
+    """A finding's identity that survives line moves and unrelated edits.
+
+    SHA-256 over the rule, the relative path, the resource, the function and the rule's
+    stable key (the message only when a rule gives no key); never the line or column.
+    """
+    parts = (finding.rule, display_path(finding.path), finding.resource, finding.function,
+             finding.key or finding.message)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """:func:`fingerprint` of each finding, made unique: a repeat of the same identity in
+    one run (two findings a rule cannot tell apart but by line) gets ``:2``, ``:3``..."""
+    seen: dict[str, int] = {}
+    result = []
+    for finding in findings:
+        value = fingerprint(finding)
+        seen[value] = seen.get(value, 0) + 1
+        result.append(value if seen[value] == 1 else f"{value}:{seen[value]}")
+    return result

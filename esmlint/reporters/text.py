@@ -36,7 +36,17 @@ def format_finding(finding: Finding, color: bool = False) -> str:
 
 
 def summary_line(summary: Summary) -> str:
-    """``Found 3 problems (2 errors, 1 warning) in 2 files (12 files checked).``"""
+    """``Found 3 problems (2 errors, 1 warning) in 2 files (12 files checked).``
+
+    With a baseline, `` 5 findings hidden by the baseline.`` follows.
+    """
+    line = _summary(summary)
+    if summary.baselined:
+        line += f" {_count(summary.baselined, 'finding')} hidden by the baseline."
+    return line
+
+
+def _summary(summary: Summary) -> str:
     if summary.files == 0 and summary.total == 0:
         return "No CloudFormation or SAM templates found."
     if summary.total == 0:

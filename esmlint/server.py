@@ -1,0 +1,213 @@
+"""esmlint as a Language Server (``esmlint server``), for editors: diagnostics as you type.
+
+The server speaks LSP over standard input and output (pygls, the ``lsp`` extra). It lints
+every YAML and JSON document the editor opens, when it is opened, changed (after a pause
+in typing: ``--debounce``, 0.3 s by default) and saved, and publishes one diagnostic per
+finding: the rule ID as ``code``, a link to the rule's documentation as
+``codeDescription.href``, the severity, and the range of the resource key (or value) the
+finding points at. Documents that are not CloudFormation/SAM templates get no
+diagnostics; a document that looks like a template but does not parse gets ESM001.
+
+Settings come from the command line (``--severity``, ``--select``, ``--ignore``) and may be
+overridden by the client's ``initializationOptions``:
+``{"severity": "info", "select": ["ESM1"], "ignore": ["ESM112"]}``.
+
+The linted text is the editor's buffer, saved or not; the file name only tells JSON from
+YAML and names the document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from . import cli, engine
+from .findings import Finding, Severity
+from .reporters import rule_url
+
+SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+# The end of the token a finding points at: a key ends at ':', a flow value at ',', ']', '}'.
+_TOKEN = re.compile(r"[^\s:,\]\}]*")
+
+
+class EsmlintLanguageServer(LanguageServer):
+    """A pygls server that lints templates and publishes esmlint's findings."""
+
+    def __init__(self, severity: str = "warning", select: Sequence[str] = (),
+                 ignore: Sequence[str] = (), debounce: float = 0.3) -> None:
+        from . import __version__
+
+        super().__init__("esmlint", __version__,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.severity = Severity.parse(severity)
+        self.select = tuple(select)
+        self.ignore = tuple(ignore)
+        self.debounce = debounce
+        self._pending: dict[str, asyncio.Task] = {}
+
+    # --- settings -------------------------------------------------------------------------
+
+    def configure(self, options: Any) -> None:
+        """Apply ``initializationOptions`` (unknown keys are ignored, bad values reported)."""
+        if not isinstance(options, dict):
+            return
+        try:
+            if "severity" in options:
+                self.severity = Severity.parse(str(options["severity"]))
+            if "select" in options:
+                self.select = engine.parse_selectors(_strings(options["select"]))
+            if "ignore" in options:
+                self.ignore = engine.parse_selectors(_strings(options["ignore"]))
+        except (KeyError, engine.UnknownRuleError) as exc:
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"esmlint: ignoring a bad setting in initializationOptions: {exc}",
+            ))
+
+    # --- linting --------------------------------------------------------------------------
+
+    def lint(self, uri: str) -> None:
+        """Lint the document now and publish its diagnostics."""
+        self._cancel(uri)
+        document = self.workspace.get_text_document(uri)
+        findings = lint_source(path_of(uri), document.source, self.select, self.ignore)
+        shown = [f for f in findings if f.severity >= self.severity]
+        diagnostics = [diagnostic(f, document.lines) for f in shown]
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=document.version,
+            diagnostics=[_to_client(document, d) for d in diagnostics],
+        ))
+
+    def lint_later(self, uri: str) -> None:
+        """Lint after ``debounce`` seconds without another change."""
+        self._cancel(uri)
+        self._pending[uri] = asyncio.ensure_future(self._lint_after_pause(uri))
+
+    async def _lint_after_pause(self, uri: str) -> None:
+        try:
+            await asyncio.sleep(self.debounce)
+        except asyncio.CancelledError:
+            return
+        self._pending.pop(uri, None)
+        self.lint(uri)
+
+    def forget(self, uri: str) -> None:
+        """The document was closed: drop its pending lint and clear its diagnostics."""
+        self._cancel(uri)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def _cancel(self, uri: str) -> None:
+        task = self._pending.pop(uri, None)
+        if task is not None and task is not _current_task():
+            task.cancel()
+
+
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    raise KeyError(f"expected a string or a list of strings, got {value!r}")
+
+
+def create_server(severity: str = "warning", select: Sequence[str] = (),
+                  ignore: Sequence[str] = (), debounce: float = 0.3) -> EsmlintLanguageServer:
+    """The language server with its handlers registered (``start_io()`` runs it)."""
+    server = EsmlintLanguageServer(severity, select, ignore, debounce)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: EsmlintLanguageServer, params: types.InitializeParams) -> None:
+        ls.configure(params.initialization_options)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: EsmlintLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: EsmlintLanguageServer,
+                   params: types.DidChangeTextDocumentParams) -> None:
+        ls.lint_later(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: EsmlintLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: EsmlintLanguageServer,
+                  params: types.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)
+
+    return server
+
+
+def path_of(uri: str) -> str:
+    """The file a document URI names (``untitled:`` and other schemes: their path)."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) or uri
+
+
+def lint_source(path: str, text: str, select: Sequence[str] = (),
+                ignore: Sequence[str] = ()) -> list[Finding]:
+    """esmlint's findings on a buffer; a document that is not a template has none."""
+    findings, _counted, _notes = cli.lint_buffer(path, text, select, ignore, explicit=False)
+    return findings
+
+
+def diagnostic(finding: Finding, lines: Sequence[str]) -> types.Diagnostic:
+    """The LSP diagnostic of a finding, with positions in code points (server units)."""
+    line = max(finding.line, 1) - 1
+    start = max(finding.column, 1) - 1
+    end = start + 1
+    if line < len(lines):
+        text = lines[line].rstrip("\r\n")
+        start = min(start, len(text))
+        token = _TOKEN.match(text, start)
+        end = token.end() if token and token.end() > start else min(start + 1, len(text))
+        if text[start:end].startswith(("'", '"')):  # a quoted JSON or YAML key
+            closing = text.find(text[start], start + 1)
+            end = closing + 1 if closing > start else end
+    message = finding.message + (f" [{finding.resource}]" if finding.resource else "")
+    data = {key: value for key, value in (("name", finding.name),
+                                          ("resource", finding.resource),
+                                          ("function", finding.function)) if value}
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=line, character=start),
+                          end=types.Position(line=line, character=max(end, start))),
+        message=message,
+        severity=SEVERITIES[finding.severity],
+        code=finding.rule,
+        code_description=types.CodeDescription(href=rule_url(finding.rule)),
+        source="esmlint",
+        data=data or None,
+    )
+
+
+def _to_client(document: Any, item: types.Diagnostic) -> types.Diagnostic:
+    """Positions in the encoding the client negotiated (UTF-16 unless it chose another)."""
+    item.range = document.position_codec.range_to_client_units(document.lines, item.range)
+    return item
+
+
+def main(severity: str = "warning", select: Sequence[str] = (), ignore: Sequence[str] = (),
+         debounce: float = 0.3) -> None:
+    """Serve on standard input and output until the client says exit."""
+    create_server(severity, select, ignore, debounce).start_io()

@@ -1,0 +1,404 @@
+"""Terraform front ends: expressions, module evaluation, plan references, integration.
+
+The fixtures (``fixtures/ESMxxx/*.tf``, ``fixtures/tf``) show each rule on Terraform; these
+tests pin the front ends' own promises: what is evaluated, what stays unknown (and so
+gives no finding), how modules, ``count`` / ``for_each``, ``dynamic`` blocks and plan
+references are read.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from esmlint.engine import lint_paths
+from esmlint.loaders import load_text
+from esmlint.loaders.terraform_config import connected_files, load_module
+from esmlint.loaders.terraform_expr import (
+    Evaluator,
+    JsonDoc,
+    Unknown,
+    parse_expression,
+    parse_template,
+)
+from esmlint.values import Sym, Token
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+FUNCTION = """
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "worker.zip"
+  timeout       = %s
+}
+"""
+
+
+def evaluate(text: str, variables: dict | None = None):
+    variables = variables or {}
+
+    def resolve(name, steps):
+        if name == "var":
+            key = steps[0][1]
+            return variables.get(key, Unknown(f"var.{key}")), 1
+        return Sym.of(Token("attr", f"{name}.{steps[0][1]}", steps[1][1])), 2
+
+    return Evaluator(resolve).eval(parse_expression(text))
+
+
+def model_of(tmp_path: Path, text: str, name: str = "main.tf"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    load = load_module(str(tmp_path), {str(path): path.read_text(encoding="utf-8")})
+    assert not load.errors, load.errors
+    return load.model
+
+
+def rules_of(path: Path) -> set[str]:
+    return {f.rule for f in lint_paths([str(path)]).findings}
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+class TestExpressions:
+    def test_arithmetic_conditionals_and_functions(self) -> None:
+        assert evaluate("var.t * 6 + 10", {"t": 20}) == 130
+        assert evaluate('var.t > 5 ? "long" : "short"', {"t": 20}) == "long"
+        assert evaluate("max(var.a, 3)", {"a": 7}) == 7
+        assert evaluate('lookup({a = 1}, "b", 9)') == 9
+        assert evaluate('try(var.m.missing, "fallback")', {"m": {}}) == "fallback"
+        assert evaluate('format("%s-%d", "q", 3)') == "q-3"
+        assert evaluate("[for k, v in {a = 1, b = 2} : v * 10 if v > 1]") == [20]
+        assert evaluate('"${var.p}-jobs"', {"p": "prod"}) == "prod-jobs"
+
+    def test_references_stay_symbolic(self) -> None:
+        value = evaluate('"${aws_sqs_queue.q.arn}/*"')
+        assert value == Sym.of(Token("attr", "aws_sqs_queue.q", "arn"), "/*")
+
+    def test_jsonencode_keeps_structure_with_references(self) -> None:
+        plain = evaluate('jsonencode({maxReceiveCount = 5, a = ["x"]})')
+        assert json.loads(plain) == {"maxReceiveCount": 5, "a": ["x"]}
+        doc = evaluate("jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn})")
+        assert isinstance(doc, JsonDoc)
+        assert doc.value["deadLetterTargetArn"] == Sym.of(Token("attr", "aws_sqs_queue.dlq",
+                                                                "arn"))
+
+    def test_unknown_is_contagious_never_guessed(self) -> None:
+        assert isinstance(evaluate("var.missing * 6"), Unknown)
+        assert isinstance(evaluate('var.missing ? 10 : 20'), Unknown)
+        assert evaluate('var.missing ? 10 : 10') == 10
+        assert isinstance(evaluate('templatefile("x.tpl", {})'), Unknown)
+        assert isinstance(evaluate("aws_sqs_queue.q.arn == \"x\""), Unknown)
+
+    def test_heredocs_and_templates(self) -> None:
+        assert evaluate('<<-EOT\n    {"a": ${var.n}}\n    EOT', {"n": 1}) == '{"a": 1}\n'
+        assert evaluate('"a%{ if true }b%{ endif }"').__class__ is Unknown
+        node = parse_template("${aws_sqs_queue.q.arn}")
+        resolved = Evaluator(lambda n, s: (Sym.of(Token("attr", f"{n}.{s[0][1]}", s[1][1])),
+                                           2)).eval(node)
+        assert resolved == Sym.of(Token("attr", "aws_sqs_queue.q", "arn"))
+        escaped = Evaluator(lambda n, s: (None, 0)).eval(parse_template("plain $${not} text"))
+        assert escaped == "plain ${not} text"
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+class TestConfiguration:
+    def test_variables_locals_and_tfvars(self, tmp_path: Path) -> None:
+        (tmp_path / "terraform.tfvars").write_text("timeout = 45\n", encoding="utf-8")
+        model = model_of(tmp_path, """
+            variable "timeout" { default = 10 }
+            locals { doubled = var.timeout * 2 }
+        """ + FUNCTION % "local.doubled")
+        assert model.functions[0].timeout.value == 90
+
+    def test_count_zero_removes_and_unknown_count_is_conditional(self, tmp_path: Path
+                                                                  ) -> None:
+        model = model_of(tmp_path, """
+            variable "create" { default = false }
+            variable "maybe" {}
+            resource "aws_sqs_queue" "gone" { count = var.create ? 1 : 0 }
+            resource "aws_sqs_queue" "maybe" { count = var.maybe ? 1 : 0 }
+            resource "aws_lambda_event_source_mapping" "m" {
+              count            = var.maybe ? 1 : 0
+              event_source_arn = aws_sqs_queue.maybe[0].arn
+              function_name    = aws_lambda_function.worker.arn
+            }
+        """ + FUNCTION % "60")
+        assert "aws_sqs_queue.gone" not in model.resources
+        assert "aws_sqs_queue.maybe" in model.resources
+        source = model.functions[0].sources[0]
+        assert source.resource is model.resources["aws_sqs_queue.maybe"]
+        assert source.extra.get("conditional")
+
+    def test_dynamic_blocks(self, tmp_path: Path) -> None:
+        model = model_of(tmp_path, """
+            variable "targets" {}
+            resource "aws_kinesis_stream" "s" {
+              name        = "s"
+              shard_count = 1
+            }
+            resource "aws_sqs_queue" "failed" {}
+            resource "aws_lambda_event_source_mapping" "unknown" {
+              event_source_arn  = aws_kinesis_stream.s.arn
+              function_name     = aws_lambda_function.worker.arn
+              starting_position = "LATEST"
+              maximum_retry_attempts = 1
+              dynamic "destination_config" {
+                for_each = var.targets
+                content {
+                  on_failure { destination_arn = destination_config.value }
+                }
+              }
+            }
+            resource "aws_lambda_event_source_mapping" "expanded" {
+              event_source_arn  = aws_kinesis_stream.s.arn
+              function_name     = aws_lambda_function.worker.arn
+              starting_position = "LATEST"
+              dynamic "destination_config" {
+                for_each = [aws_sqs_queue.failed.arn]
+                iterator = target
+                content {
+                  on_failure { destination_arn = target.value }
+                }
+              }
+            }
+            resource "aws_lambda_event_source_mapping" "empty" {
+              event_source_arn  = aws_kinesis_stream.s.arn
+              function_name     = aws_lambda_function.worker.arn
+              starting_position = "LATEST"
+              dynamic "destination_config" {
+                for_each = []
+                content {
+                  on_failure { destination_arn = "x" }
+                }
+              }
+            }
+        """ + FUNCTION % "60")
+        sources = {s.id: s for s in model.functions[0].sources}
+        unknown = sources["aws_lambda_event_source_mapping.unknown"]
+        assert not unknown.setting("DestinationConfig.OnFailure").known
+        assert not unknown.setting("DestinationConfig.OnFailure").absent
+        expanded = sources["aws_lambda_event_source_mapping.expanded"].setting(
+            "DestinationConfig.OnFailure.Destination")
+        assert expanded.known and expanded.value == model.resources["aws_sqs_queue.failed"].arn
+        assert sources["aws_lambda_event_source_mapping.empty"].setting(
+            "DestinationConfig.OnFailure").absent
+
+    def test_settings_keep_cloudformation_names(self, tmp_path: Path) -> None:
+        model = model_of(tmp_path, """
+            resource "aws_sqs_queue" "q" {}
+            resource "aws_lambda_event_source_mapping" "m" {
+              event_source_arn                   = aws_sqs_queue.q.arn
+              function_name                      = aws_lambda_function.worker.function_name
+              batch_size                         = 20
+              maximum_batching_window_in_seconds = 5
+              function_response_types            = ["ReportBatchItemFailures"]
+              scaling_config { maximum_concurrency = 4 }
+              filter_criteria {
+                filter { pattern = jsonencode({ body = { kind = ["a"] } }) }
+              }
+            }
+        """ + FUNCTION % "60")
+        source = model.functions[0].sources[0]
+        assert source.kind == "sqs"
+        assert source.setting("BatchSize").value == 20
+        assert source.setting("MaximumBatchingWindowInSeconds").value == 5
+        assert source.setting("FunctionResponseTypes").value == ["ReportBatchItemFailures"]
+        assert source.setting("ScalingConfig.MaximumConcurrency").value == 4
+        filters = source.setting("FilterCriteria.Filters").value
+        assert json.loads(filters[0]["Pattern"]) == {"body": {"kind": ["a"]}}
+        assert model.functions[0].sources[0].loc.line == 3
+
+    def test_policies_resolve_to_the_resource_arn(self, tmp_path: Path) -> None:
+        model = model_of(tmp_path, """
+            resource "aws_sqs_queue" "q" { name = "jobs" }
+            data "aws_iam_policy_document" "d" {
+              statement {
+                actions   = ["sqs:*"]
+                resources = ["${aws_sqs_queue.q.arn}"]
+              }
+            }
+            resource "aws_iam_role" "r" {
+              assume_role_policy = "{}"
+            }
+            resource "aws_iam_role_policy" "p" {
+              role   = aws_iam_role.r.id
+              policy = data.aws_iam_policy_document.d.json
+            }
+        """)
+        from esmlint.iam import Tri, allows
+
+        role = model.roles["aws_iam_role.r"]
+        queue = model.resources["aws_sqs_queue.q"]
+        assert allows(role, "sqs:ReceiveMessage", queue.arn).value is Tri.YES
+        assert allows(role, "sns:Publish", queue.arn).value is Tri.NO
+
+    def test_opaque_module_makes_rules_quiet(self, tmp_path: Path) -> None:
+        model = model_of(tmp_path, """
+            resource "aws_iam_role" "r" { assume_role_policy = "{}" }
+            module "perms" {
+              source = "git::https://example.com/perms.git"
+              role   = aws_iam_role.r.name
+              fn     = aws_lambda_function.worker.arn
+            }
+        """ + FUNCTION % "60")
+        assert model.roles["aws_iam_role.r"].open_ended
+        assert "invoke-config" in model.unlinked
+
+    def test_lambda_module_inputs(self, tmp_path: Path) -> None:
+        path = tmp_path / "main.tf"
+        path.write_text(textwrap.dedent("""
+            resource "aws_sqs_queue" "jobs" {}
+            module "fn" {
+              source        = "terraform-aws-modules/lambda/aws"
+              version       = "~> 7.0"
+              function_name = "worker"
+              timeout       = 60
+              event_source_mapping = {
+                jobs = { event_source_arn = aws_sqs_queue.jobs.arn, batch_size = 5 }
+              }
+              allowed_triggers = {
+                events = { principal = "events.amazonaws.com" }
+              }
+              create_async_event_config = true
+              maximum_retry_attempts    = 1
+            }
+        """), encoding="utf-8")
+        findings = lint_paths([str(path)]).findings
+        rules = {(f.rule, f.resource) for f in findings}
+        assert ("ESM101", 'module.fn.aws_lambda_event_source_mapping.this["jobs"]') in rules
+        assert ("ESM302", "module.fn.aws_lambda_function_event_invoke_config.this") in rules
+        assert ("ESM402", 'module.fn.aws_lambda_permission.unqualified_alias_triggers'
+                          '["events"]') in rules
+        assert not any(f.rule == "ESM201" for f in findings)  # the module's role is open
+
+    def test_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
+        (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
+        (tmp_path / "bad.tf").write_text('resource "x" "y" {\n  a = \n}\n', encoding="utf-8")
+        findings = lint_paths([str(tmp_path)]).findings
+        assert [(Path(f.path).name, f.rule, f.line) for f in findings] == [("bad.tf", "ESM001",
+                                                                              2)] or \
+            [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
+
+    def test_tf_json_dynamic_and_comments(self, tmp_path: Path) -> None:
+        path = tmp_path / "main.tf.json"
+        path.write_text(json.dumps({
+            "//": "a comment",
+            "variable": {"t": {"default": 60}},
+            "resource": {
+                "aws_sqs_queue": {"q": {"visibility_timeout_seconds": "${var.t / 2}"}},
+                "aws_lambda_function": {"worker": {
+                    "function_name": "worker", "role": "arn:aws:iam::1:role/r",
+                    "timeout": "${var.t}"}},
+                "aws_lambda_event_source_mapping": {"m": {
+                    "event_source_arn": "${aws_sqs_queue.q.arn}",
+                    "function_name": "${aws_lambda_function.worker.arn}"}},
+            },
+        }, indent=1), encoding="utf-8")
+        findings = [f for f in lint_paths([str(path)]).findings if f.rule == "ESM101"]
+        assert len(findings) == 1 and findings[0].line > 1
+
+
+# --------------------------------------------------------------------------- files and modules
+
+
+class TestModulesOnDisk:
+    def test_directory_is_one_module(self, tmp_path: Path) -> None:
+        (tmp_path / "variables.tf").write_text('variable "t" { default = 60 }\n',
+                                               encoding="utf-8")
+        (tmp_path / "main.tf").write_text(
+            'resource "aws_sqs_queue" "q" {}\n' + FUNCTION % "var.t" +
+            'resource "aws_lambda_event_source_mapping" "m" {\n'
+            '  event_source_arn = aws_sqs_queue.q.arn\n'
+            '  function_name    = aws_lambda_function.worker.arn\n}\n', encoding="utf-8")
+        assert "ESM101" in rules_of(tmp_path)
+        # Named alone, main.tf is read with the file it refers to.
+        assert "ESM101" in rules_of(tmp_path / "main.tf")
+
+    def test_connected_files(self) -> None:
+        from esmlint.loaders.terraform_config import parse_file
+
+        main = parse_file("main.tf", 'resource "aws_iam_role" "r" {}\n'
+                                     'resource "aws_lambda_function" "f" { role = var.x }\n')
+        iam = parse_file("iam.tf", 'resource "aws_iam_role_policy" "p" {\n'
+                                   '  role = aws_iam_role.r.id\n}\n')
+        variables = parse_file("variables.tf", 'variable "x" {}\n')
+        unrelated = parse_file("other.tf", 'resource "aws_sqs_queue" "q" {}\n')
+        rival = parse_file("rival.tf", 'resource "aws_iam_role" "r" {}\n'
+                                       'resource "aws_iam_role_policy" "p2" {\n'
+                                       '  role = aws_iam_role.r.id\n}\n')
+        chosen = connected_files({"main.tf": main}, {"iam.tf": iam, "variables.tf": variables,
+                                                     "other.tf": unrelated,
+                                                     "rival.tf": rival})
+        assert chosen == ["iam.tf", "variables.tf"]
+
+    def test_fixture_folders_keep_files_apart(self) -> None:
+        # Every fixture in fixtures/ESM101 defines aws_lambda_function.worker: none is
+        # read with another (tests/test_fixtures.py relies on it).
+        findings = lint_paths([str(FIXTURES / "ESM101" / "fail_tf_explicit.tf")]).findings
+        assert {Path(f.path).name for f in findings} == {"fail_tf_explicit.tf"}
+
+    def test_load_text_routes_terraform(self) -> None:
+        path = FIXTURES / "ESM101" / "fail_tf_explicit.tf"
+        loaded = load_text(str(path), path.read_text(encoding="utf-8"))
+        assert loaded.is_template and loaded.format == "terraform"
+        plan = FIXTURES / "tf" / "module_queue" / "plan.json"
+        loaded = load_text(str(plan), plan.read_text(encoding="utf-8"))
+        assert loaded.format == "terraform-plan"
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class TestPlan:
+    def plan_model(self, folder: str):
+        path = FIXTURES / folder / "plan.json"
+        return load_text(str(path), path.read_text(encoding="utf-8")).model
+
+    def test_links_through_module_outputs_and_inputs(self) -> None:
+        model = self.plan_model("tf/module_queue")
+        sources = {s.id: s for _, s in model.sources()}
+        work = sources["aws_lambda_event_source_mapping.work"]
+        assert work.resource is model.resources["module.work.aws_sqs_queue.this"]
+        consumer = sources["module.consumer.aws_lambda_event_source_mapping.this"]
+        assert consumer.resource is model.resources["aws_sqs_queue.root"]
+        assert consumer.function.timeout.value == 90
+
+    def test_arguments_not_in_the_configuration_are_not_set(self) -> None:
+        model = self.plan_model("ESM203/tfplan_fail")
+        source = next(s for _, s in model.sources())
+        assert source.setting("MaximumRecordAgeInSeconds").absent  # computed in the plan
+        assert source.setting("MaximumRetryAttempts").value == 3
+        fn = model.functions[0]
+        assert fn.timeout.is_default and fn.timeout.value == 3
+
+    def test_deferred_policy_document_is_rebuilt_from_references(self) -> None:
+        model = self.plan_model("tf/parity/role_cannot_poll/hcl")
+        role = model.roles["aws_iam_role.worker"]
+        statements = [s for p in role.policies for s in p.statements]
+        queue = model.resources["aws_sqs_queue.jobs"]
+        assert any(r.value == queue.arn for s in statements for r in s.resources or [])
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+def test_corpus_terraform_modules_load() -> None:
+    directories = sorted({p.parent for p in CORPUS.rglob("*.tf")})
+    assert directories
+    for directory in directories:
+        texts = {str(p): p.read_text(encoding="utf-8", errors="replace")
+                 for p in sorted(directory.glob("*.tf"))}
+        load = load_module(str(directory), texts)
+        assert not load.errors, (directory, load.errors)
+        assert load.model is not None
+    result = lint_paths([str(d) for d in directories])
+    assert not [f for f in result.findings if f.rule == "ESM001" or f.name == "internal-error"]
