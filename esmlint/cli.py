@@ -23,6 +23,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -160,7 +161,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     result = engine.lint_paths(list(paths), selected, ignored, config=configs)
     if stdin:
         _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
-                    explicit=not skip_non_templates)
+                    explicit=not skip_non_templates, config=configs)
     if skip_non_templates:
         _skip_non_templates(result, selected, ignored)
     for note in result.notes:
@@ -197,48 +198,63 @@ _NOT_A_TEMPLATE = ": not a CloudFormation/SAM template, skipped"
 
 def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
                 ignore: Sequence[str] = (), options: dict | None = None, *,
-                explicit: bool = True) -> tuple[list[Finding], int, list[str]]:
+                explicit: bool = True, config: Any = None,
+                ) -> tuple[list[Finding], int, list[str]]:
     """Lint content that is not on disk (standard input, an editor's buffer) as ``path``.
 
-    The same steps as :func:`engine.lint_file` after it has read the file: decode, load,
-    run the rules. Returns ``(findings, 1 if it was a template else 0, notes)``.
+    The same steps as :func:`engine.lint_paths` takes for a file it has read: decode,
+    load, the file's configuration (``config``: a :class:`~esmlint.config.Finder` or
+    :class:`~esmlint.config.Config`, looked up for ``path``), the rules, suppressions.
+    Returns ``(findings, 1 if it was a template else 0, notes)``.
     """
     from . import loaders
+
+    settings = config.for_path(path) if config is not None else None
+    if settings is not None and settings.excluded(path):
+        note = f"esmlint: {path}: excluded by {settings.name}, skipped"
+        return [], 0, [note] if explicit else []
+
+    def parse_error(message: str, line: int = 0, column: int = 0) -> list[Finding]:
+        found = [engine.parse_error(path, message, line, column)]
+        if settings is None:
+            return found
+        chosen, ignored, _ = settings.scope(path, select, ignore)
+        return settings.adjust(found, chosen, ignored)
 
     if isinstance(data, str):
         text, problem, line, column = data, "", 0, 0
     else:
         text, problem, line, column = engine.decode_bytes(data)
     if problem and explicit:
-        return [engine.parse_error(path, problem, line, column)], 1, []
+        return parse_error(problem, line, column), 1, []
     if text is None:
         return [], 0, []
     try:
         loaded = loaders.load_text(path, text, explicit)
     except Exception as exc:  # noqa: BLE001 - as engine.lint_file: a finding, not a crash
         detail = str(exc).strip()
-        message = (f"internal error while loading this file: {type(exc).__name__}"
-                   f"{': ' + detail if detail else ''} — please report this bug")
-        return [engine.parse_error(path, message)], 1, []
+        return parse_error(f"internal error while loading this file: {type(exc).__name__}"
+                           f"{': ' + detail if detail else ''} — please report this bug"), 1, []
     if not loaded.is_template:
-        note = [f"esmlint: {path}{_NOT_A_TEMPLATE}"] if explicit else []
-        return [], 0, note
+        return [], 0, [f"esmlint: {path}{_NOT_A_TEMPLATE}"] if explicit else []
     notes = [f"esmlint: {path}: {note}" for note in loaded.notes]
     if problem:
-        return [engine.parse_error(path, problem, line, column)], 1, notes
+        return parse_error(problem, line, column), 1, notes
     if loaded.error:
-        return [engine.parse_error(path, loaded.error, loaded.line, loaded.column)], 1, notes
+        return parse_error(loaded.error, loaded.line, loaded.column), 1, notes
     if loaded.model is None:
         return [], 1, notes
-    findings = engine.run(loaded.model, select, ignore, options)
-    return [f for f in findings if engine.is_enabled(f.rule, select, ignore)], 1, notes
+    findings = engine.lint_model(loaded.model, text, select, ignore, options, config=config,
+                                 path=path)
+    return findings, 1, notes
 
 
 def _lint_stdin(result: engine.LintResult, path: str, select: Sequence[str],
-                ignore: Sequence[str], *, explicit: bool) -> None:
+                ignore: Sequence[str], *, explicit: bool, config: Any = None) -> None:
     """Add the template on standard input to ``result``, as the file ``path``."""
     data = click.get_binary_stream("stdin").read()
-    findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit)
+    findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit,
+                                           config=config)
     result.findings = sorted([*result.findings, *findings], key=Finding.sort_key)
     result.files += counted
     result.notes.extend(notes)
@@ -337,14 +353,14 @@ def explain(rule: str) -> None:
 
 @cli.command("server")
 @click.option("--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
-              default="warning", show_default=True, help="Lowest severity published.")
+              help="Lowest severity published (default: the configuration's, else warning).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule IDs, ID prefixes or names (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES",
               help="Skip these rule IDs, ID prefixes or names (comma-separated, repeatable).")
 @click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
               metavar="SECONDS", help="Pause in typing before a changed document is linted.")
-def server_command(severity: str, select: tuple[str, ...], ignore: tuple[str, ...],
+def server_command(severity: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
                    debounce: float) -> None:
     """Run the language server on standard input and output (for editors).
 

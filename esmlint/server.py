@@ -8,9 +8,12 @@ finding: the rule ID as ``code``, a link to the rule's documentation as
 finding points at. Documents that are not CloudFormation/SAM templates get no
 diagnostics; a document that looks like a template but does not parse gets ESM001.
 
-Settings come from the command line (``--severity``, ``--select``, ``--ignore``) and may be
-overridden by the client's ``initializationOptions``:
-``{"severity": "info", "select": ["ESM1"], "ignore": ["ESM112"]}``.
+Each document is linted with the configuration that applies to its file (the nearest
+``.esmlint.yaml`` / ``pyproject.toml`` upward, read again on every lint, so edits to it
+apply at once), inline suppressions and the baseline, as ``esmlint check`` would lint it.
+The command line (``--severity``, ``--select``, ``--ignore``) and the client's
+``initializationOptions`` (``{"severity": "info", "select": ["ESM1"], "ignore":
+["ESM112"]}``) override it as the same options of ``esmlint check`` do.
 
 The linted text is the editor's buffer, saved or not; the file name only tells JSON from
 YAML and names the document.
@@ -28,6 +31,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from . import cli, engine
+from . import config as _config
 from .findings import Finding, Severity
 from .reporters import rule_url
 
@@ -44,13 +48,13 @@ _TOKEN = re.compile(r"[^\s:,\]\}]*")
 class EsmlintLanguageServer(LanguageServer):
     """A pygls server that lints templates and publishes esmlint's findings."""
 
-    def __init__(self, severity: str = "warning", select: Sequence[str] = (),
+    def __init__(self, severity: str | None = None, select: Sequence[str] = (),
                  ignore: Sequence[str] = (), debounce: float = 0.3) -> None:
         from . import __version__
 
         super().__init__("esmlint", __version__,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.severity = Severity.parse(severity)
+        self.severity = Severity.parse(severity).label if severity else None
         self.select = tuple(select)
         self.ignore = tuple(ignore)
         self.debounce = debounce
@@ -64,7 +68,7 @@ class EsmlintLanguageServer(LanguageServer):
             return
         try:
             if "severity" in options:
-                self.severity = Severity.parse(str(options["severity"]))
+                self.severity = Severity.parse(str(options["severity"])).label
             if "select" in options:
                 self.select = engine.parse_selectors(_strings(options["select"]))
             if "ignore" in options:
@@ -81,8 +85,18 @@ class EsmlintLanguageServer(LanguageServer):
         """Lint the document now and publish its diagnostics."""
         self._cancel(uri)
         document = self.workspace.get_text_document(uri)
-        findings = lint_source(path_of(uri), document.source, self.select, self.ignore)
-        shown = [f for f in findings if f.severity >= self.severity]
+        path = path_of(uri)
+        try:
+            configs: Any = _config.Finder()
+            findings = lint_source(path, document.source, self.select, self.ignore, configs)
+            shown = _config.judge(findings, configs, severity=self.severity).shown
+        except _config.ConfigError as exc:
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"esmlint: {exc}; linting {path} without that configuration"))
+            configs = _config.Finder(isolated=True)
+            findings = lint_source(path, document.source, self.select, self.ignore, configs)
+            shown = _config.judge(findings, configs, severity=self.severity).shown
         diagnostics = [diagnostic(f, document.lines) for f in shown]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version,
@@ -129,7 +143,7 @@ def _strings(value: Any) -> list[str]:
     raise KeyError(f"expected a string or a list of strings, got {value!r}")
 
 
-def create_server(severity: str = "warning", select: Sequence[str] = (),
+def create_server(severity: str | None = None, select: Sequence[str] = (),
                   ignore: Sequence[str] = (), debounce: float = 0.3) -> EsmlintLanguageServer:
     """The language server with its handlers registered (``start_io()`` runs it)."""
     server = EsmlintLanguageServer(severity, select, ignore, debounce)
@@ -166,9 +180,10 @@ def path_of(uri: str) -> str:
 
 
 def lint_source(path: str, text: str, select: Sequence[str] = (),
-                ignore: Sequence[str] = ()) -> list[Finding]:
+                ignore: Sequence[str] = (), config: Any = None) -> list[Finding]:
     """esmlint's findings on a buffer; a document that is not a template has none."""
-    findings, _counted, _notes = cli.lint_buffer(path, text, select, ignore, explicit=False)
+    findings, _counted, _notes = cli.lint_buffer(path, text, select, ignore, explicit=False,
+                                                 config=config)
     return findings
 
 
@@ -207,7 +222,7 @@ def _to_client(document: Any, item: types.Diagnostic) -> types.Diagnostic:
     return item
 
 
-def main(severity: str = "warning", select: Sequence[str] = (), ignore: Sequence[str] = (),
-         debounce: float = 0.3) -> None:
+def main(severity: str | None = None, select: Sequence[str] = (),
+         ignore: Sequence[str] = (), debounce: float = 0.3) -> None:
     """Serve on standard input and output until the client says exit."""
     create_server(severity, select, ignore, debounce).start_io()

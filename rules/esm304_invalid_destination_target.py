@@ -53,7 +53,7 @@ the SAM `Type` that matches the target.
 
 from esmlint.model import Function, ref_token
 from esmlint.rule import Severity, report
-from esmlint.targets import LABEL, destinations, target
+from esmlint.targets import ESM_ON_FAILURE, LABEL, destinations, target
 from esmlint.values import Sym, as_bool
 
 ID = "ESM304"
@@ -152,7 +152,7 @@ def check(model, options):
                     f"{allowed}. Point it at one of those.",
                     resource=dest.resource, function=fn.id, key=f"{dest.key}:kind")
                 continue
-            if is_fifo(found) and "mapping" not in dest.what and "event" not in dest.what:
+            if is_fifo(found) and dest.accepts != ESM_ON_FAILURE:  # mappings may use FIFO
                 yield report(
                     dest.loc,
                     f"{base} is the FIFO {found.label}: Lambda cannot deliver to FIFO queues "

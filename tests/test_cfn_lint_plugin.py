@@ -122,6 +122,10 @@ def templates(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cfn-lint")
     (folder / "sam.yaml").write_text(SAM)
     (folder / "cfn.yaml").write_text(CFN)
+    (folder / "inline.yaml").write_text(SAM.replace(
+        "    Type: AWS::Serverless::Function\n    Properties:",
+        "    Type: AWS::Serverless::Function\n    Metadata:\n      esmlint:\n"
+        "        ignore: [ESM101]\n    Properties:", 1))
     return folder
 
 
@@ -251,3 +255,13 @@ def test_registered_classes(monkeypatch):
         assert re.fullmatch(r"[EWI]ESM\d{3}", cid)
         assert rule.source_url.startswith("https://")
         assert rule.shortdesc.startswith(cid[1:] + " ")
+
+
+def test_esmlint_inline_suppressions_apply_inside_cfn_lint(templates, module_env):
+    text = (templates / "inline.yaml").read_text()
+    assert "esmlint:\n        ignore: [ESM101]" in text
+    proc = cfn_lint("-a", "esmlint.cfn_lint", "--format", "json", "--", "inline.yaml",
+                    cwd=templates, child_env=module_env)
+    got = ours(matches_of(proc))
+    assert not [m for m in got if m["Rule"]["Id"] == "EESM101"]  # Worker: suppressed
+    assert [m for m in got if m["Rule"]["Id"] == "WESM111"]      # the queue's finding stays

@@ -430,3 +430,16 @@ def test_ignore_resources_with_wildcards_and_logical_ids(write, repo):
     write(".esmlint.yaml", "ignore-resources:\n  'Worker': [ESM101]\n")
     assert lint(write, CFN, config=cfg.Finder()) == {
         ("ESM101", line_of(CFN, "Mapping:"), "Mapping")}
+
+
+def test_lint_model_applies_configuration_and_suppressions_to_unsaved_text(write, repo):
+    """The path editors and standard input take: text that is not on disk."""
+    write(".esmlint.yaml", "severity: {ESM101: warning}\n")
+    path = str(repo / "stacks" / "template.yaml")  # does not exist
+    text = textwrap.dedent(CFN).lstrip("\n")
+    model = loaders.load_text(path, text).model
+    found = engine.lint_model(model, text, RULES, config=cfg.Finder())
+    assert [(f.rule, f.severity.label) for f in found] == [("ESM101", "warning")]
+    suppressed = text.replace("  Mapping:\n", "  Mapping:  # esmlint: ignore[ESM101]\n")
+    model = loaders.load_text(path, suppressed).model
+    assert engine.lint_model(model, suppressed, RULES, config=cfg.Finder()) == []

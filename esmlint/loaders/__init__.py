@@ -128,18 +128,23 @@ def _decode_json(text: str) -> object:
     """
     import json
 
-    from .yaml import DecodeError, decode, unmarked
+    from .yaml import MAX_DEPTH, BoundError, DecodeError, decode, unmarked
 
     try:
         plain = json.loads(text)
     except RecursionError:
-        raise DecodeError("nesting too deep") from None
+        # Deeper than Python's JSON parser goes: the YAML reader stops at MAX_DEPTH and
+        # says where.
+        decode(text)
+        raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
         line = getattr(exc, "lineno", 0)
         column = getattr(exc, "colno", 0)
-        message = getattr(exc, "msg", str(exc))
+        message = getattr(exc, "msg", str(exc)).split(";")[0]
         raise DecodeError(f"invalid JSON: {message}", line, column) from None
     try:
         return decode(text)
+    except BoundError:
+        raise
     except DecodeError:
         return unmarked(plain)

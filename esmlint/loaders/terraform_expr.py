@@ -261,7 +261,10 @@ class Lexer:
         if match and ch.isdigit():
             self.pos = match.end()
             raw = match.group(0)
-            number: Any = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            try:
+                number: Any = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            except ValueError:  # more digits than Python converts (4300)
+                raise self.error(f"number {raw[:20]}... is too long") from None
             if isinstance(number, float) and number.is_integer() and "e" not in raw.lower():
                 number = int(number) if "." not in raw else number
             return Tok("number", number, self.base + start)

@@ -1,0 +1,358 @@
+"""Editors: ``esmlint check - --stdin-filename PATH`` and the language server.
+
+The language server is tested as editors run it: ``esmlint server`` as a child process,
+LSP messages framed with ``Content-Length`` over its standard input and output,
+diagnostics read from the ``textDocument/publishDiagnostics`` notifications it sends.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import esmlint_command, program_env
+
+from esmlint.reporters import rule_url
+
+# ESM101 (error) at the SAM event "Jobs" on line 16, column 9; ESM112 (info) there too.
+BAD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 10
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Timeout: 30
+      Events:
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue.Arn
+"""
+
+WORKFLOW = "name: build\non: [push]\njobs: {test: {runs-on: ubuntu-latest}}\n"
+
+
+def cli_json(text: str, *args: str, cwd: Path | None = None) -> list[dict]:
+    """What ``esmlint check`` reports for ``text`` (the reference for the server)."""
+    run = stdin_check(text, "--format", "json", "--severity", "info", *args)
+    return json.loads(run.stdout)["findings"]
+
+
+def stdin_check(text: str | bytes, *args: str):
+    from esmlint.cli import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return runner.invoke(cli, ["check", "-", *args], input=data, catch_exceptions=False)
+
+
+# --- esmlint check - --stdin-filename -------------------------------------------------------
+
+
+def test_stdin_is_reported_under_stdin_filename(tmp_path):
+    run = stdin_check(BAD, "--stdin-filename", "stacks/orders.yaml", "--select", "ESM101")
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("stacks/orders.yaml:16:9: error ESM101 function Worker ")
+    assert lines[-1] == "Found 1 problem (1 error) in 1 file (1 file checked)."
+
+
+def test_stdin_without_filename_and_json_by_name():
+    run = stdin_check(BAD, "--select", "ESM101")
+    assert run.stdout.startswith("stdin:16:9: error ESM101 ")
+    as_json = json.dumps({"AWSTemplateFormatVersion": "2010-09-09",
+                          "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+    run = stdin_check(as_json, "--stdin-filename", "cdk.out/Stack.template.json")
+    assert run.exit_code == 0
+    assert run.stdout == "No problems found in 1 file.\n"
+
+
+def test_stdin_with_files_and_other_formats(write, tmp_path):
+    other = write("other.yaml", BAD)
+    run = stdin_check(BAD, str(other), "--stdin-filename", "buffer.yaml", "--format", "json",
+                      "--select", "ESM101")
+    paths = [f["path"] for f in json.loads(run.stdout)["findings"]]
+    assert sorted(paths) == sorted(["buffer.yaml", str(other)])
+
+
+def test_stdin_filename_needs_dash(write):
+    from esmlint.cli import cli
+
+    run = CliRunner().invoke(cli, ["check", str(write("t.yaml", BAD)), "--stdin-filename",
+                                   "x.yaml"])
+    assert run.exit_code == 2
+    assert "--stdin-filename needs '-'" in run.output
+
+
+def test_stdin_non_template_and_parse_error():
+    run = stdin_check(WORKFLOW, "--stdin-filename", ".github/workflows/ci.yaml")
+    assert run.exit_code == 0
+    assert "not a CloudFormation/SAM template" in run.stderr
+    run = stdin_check(WORKFLOW, "--stdin-filename", "ci.yaml", "--skip-non-templates")
+    assert run.exit_code == 0 and run.stderr == ""
+    broken = BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: [10")
+    run = stdin_check(broken, "--stdin-filename", "t.yaml")
+    assert run.exit_code == 1
+    assert run.stdout.startswith("t.yaml:8:")  # the unclosed flow sequence
+    assert " error ESM001 " in run.stdout
+
+
+def test_stdin_uses_the_configuration_of_its_file(tmp_path, monkeypatch):
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / ".esmlint.yaml").write_text("ignore: [ESM101]\n")
+    (tmp_path / ".git").mkdir()  # the repository root: the configuration search stops here
+    monkeypatch.chdir(tmp_path)
+    inside = cli_json(BAD, "--stdin-filename", "stacks/orders.yaml")
+    outside = cli_json(BAD, "--stdin-filename", "orders.yaml")
+    assert "ESM101" in {f["rule"] for f in outside}
+    assert "ESM101" not in {f["rule"] for f in inside}
+    assert inside  # the other rules still run
+
+
+# --- the language server --------------------------------------------------------------------
+
+
+class Client:
+    """A minimal LSP client over a child process's standard input and output."""
+
+    def __init__(self, *args: str, cwd: Path) -> None:
+        self.proc = subprocess.Popen(
+            [*esmlint_command(), "server", *args], cwd=cwd, env=program_env(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self.messages: queue.Queue = queue.Queue()
+        self._next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            headers: dict[str, str] = {}
+            while True:
+                line = stream.readline()
+                if not line:
+                    self.messages.put(None)
+                    return
+                line = line.decode("ascii").strip()
+                if not line:
+                    break
+                key, _, value = line.partition(":")
+                headers[key.strip().lower()] = value.strip()
+            body = stream.read(int(headers["content-length"]))
+            self.messages.put(json.loads(body.decode("utf-8")))
+
+    def send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: dict) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict | None, timeout: float = 30) -> dict:
+        self._next_id += 1
+        self.send({"id": self._next_id, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == self._next_id, timeout)
+
+    def wait(self, accept, timeout: float = 30) -> dict:
+        """The next message ``accept`` takes (requests from the server are answered)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError("no such message from the server in time: "
+                                     + self.stderr_so_far())
+            try:
+                message = self.messages.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if message is None:
+                raise AssertionError("the server closed its output: " + self.stderr_so_far())
+            if "id" in message and "method" in message:  # a request to the client
+                self.send({"id": message["id"], "result": None})
+            if accept(message):
+                return message
+
+    def diagnostics(self, uri: str, timeout: float = 30) -> dict:
+        message = self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                            and m["params"]["uri"] == uri, timeout)
+        return message["params"]
+
+    def quiet_for(self, seconds: float, uri: str) -> bool:
+        """True when no diagnostics for ``uri`` arrive within ``seconds``."""
+        try:
+            self.diagnostics(uri, timeout=seconds)
+        except AssertionError:
+            return True
+        return False
+
+    def stderr_so_far(self) -> str:
+        if self.proc.poll() is None:
+            return "(server still running)"
+        return self.proc.stderr.read().decode("utf-8", "replace")
+
+    def close(self) -> int:
+        try:
+            if self.proc.poll() is None:
+                self.request("shutdown", None, timeout=10)
+                self.notify("exit", {})
+            return self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def lsp(tmp_path):
+    pytest.importorskip("pygls", reason="pygls is in the test extras")
+    clients: list[Client] = []
+
+    def start(*args: str, options: dict | None = None) -> Client:
+        client = Client(*args, cwd=tmp_path)
+        clients.append(client)
+        result = client.request("initialize", {
+            "processId": None, "rootUri": tmp_path.as_uri(),
+            "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+            "initializationOptions": options,
+        })["result"]
+        client.notify("initialized", {})
+        client.capabilities = result["capabilities"]
+        client.server_info = result.get("serverInfo")
+        return client
+
+    yield start
+    for client in clients:
+        client.close()
+
+
+def open_document(client: Client, uri: str, text: str, version: int = 1) -> None:
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "yaml", "version": version, "text": text}})
+
+
+def test_server_publishes_diagnostics_on_open(lsp, tmp_path):
+    client = lsp("--debounce", "0.2", options={"severity": "info"})
+    sync = client.capabilities["textDocumentSync"]
+    assert sync["openClose"] is True and sync["change"] == 2 and sync["save"]
+    assert client.server_info["name"] == "esmlint"
+
+    uri = (tmp_path / "stacks" / "orders.yaml").as_uri()
+    open_document(client, uri, BAD)
+    published = client.diagnostics(uri)
+    assert published["version"] == 1
+    expected = cli_json(BAD)
+    diagnostics = published["diagnostics"]
+    assert sorted((d["code"], d["range"]["start"]["line"] + 1,
+                   d["range"]["start"]["character"] + 1) for d in diagnostics) == sorted(
+        (f["rule"], f["line"], f["column"]) for f in expected)
+    [esm101] = [d for d in diagnostics if d["code"] == "ESM101"]
+    assert esm101["severity"] == 1
+    assert esm101["source"] == "esmlint"
+    assert esm101["codeDescription"]["href"] == rule_url("ESM101")
+    assert esm101["range"] == {"start": {"line": 15, "character": 8},
+                               "end": {"line": 15, "character": 12}}  # "Jobs"
+    assert esm101["message"].startswith("function Worker has Timeout 30 s")
+    assert esm101["data"]["resource"] == "Worker"
+    severities = {d["code"]: d["severity"] for d in diagnostics}
+    assert severities.get("ESM112") == 3  # info, shown because of initializationOptions
+
+
+def test_server_debounces_changes_and_lints_on_save(lsp, tmp_path):
+    client = lsp("--debounce", "0.3")
+    uri = (tmp_path / "template.yaml").as_uri()
+    open_document(client, uri, BAD)
+    assert "ESM101" in {d["code"] for d in client.diagnostics(uri)["diagnostics"]}
+
+    # Three quick edits (incremental): one lint, of the last version, after the pause.
+    line = BAD.splitlines().index("      VisibilityTimeout: 10")
+    for version, end, value in ((2, 27, "1"), (3, 26, "12"), (4, 27, "120")):
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": 25},
+                                          "end": {"line": line, "character": end}},
+                                "text": value}],
+        })
+    published = client.diagnostics(uri)
+    assert published["version"] == 4
+    codes = {d["code"] for d in published["diagnostics"]}
+    assert "ESM101" not in codes and "ESM102" in codes  # 120 s >= 30 s, < 6 x 30 s
+    assert client.quiet_for(1.0, uri)
+
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri, timeout=5)["version"] == 4
+
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri)["diagnostics"] == []
+
+
+def test_server_non_templates_and_broken_templates(lsp, tmp_path):
+    client = lsp()
+    workflow = (tmp_path / ".github" / "workflows" / "ci.yaml").as_uri()
+    open_document(client, workflow, WORKFLOW)
+    assert client.diagnostics(workflow)["diagnostics"] == []
+
+    broken = (tmp_path / "broken.yaml").as_uri()
+    open_document(client, broken, BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: [10"))
+    [diagnostic] = client.diagnostics(broken)["diagnostics"]
+    assert diagnostic["code"] == "ESM001" and diagnostic["severity"] == 1
+
+
+def test_server_positions_in_utf16(lsp, tmp_path):
+    client = lsp()
+    uri = (tmp_path / "template.json").as_uri()
+    text = json.dumps({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "\U0001F680",
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 10}},
+            "Worker": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.12", "Handler": "index.handler", "Timeout": 30,
+                "Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::123456789012:role/r"}},
+            "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+                "FunctionName": {"Ref": "Worker"},
+                "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]}}},
+        },
+    }, ensure_ascii=False)  # one line: the rocket (2 UTF-16 units) shifts every column
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "json", "version": 1, "text": text}})
+    diagnostics = client.diagnostics(uri)["diagnostics"]
+    [esm101] = [d for d in diagnostics if d["code"] == "ESM101"]
+    [finding] = [f for f in cli_json(text, "--stdin-filename", "t.json")
+                 if f["rule"] == "ESM101"]
+    start = esm101["range"]["start"]
+    assert start["line"] == 0
+    assert start["character"] == finding["column"] - 1 + 1  # code points + 1 for the rocket
+    token = text[finding["column"] - 1:]
+    assert token.startswith('"')
+    end = esm101["range"]["end"]["character"]
+    assert end - start["character"] == token.index('"', 1) + 1  # the whole quoted key
+
+
+def test_server_command_without_pygls_says_what_to_install(tmp_path):
+    code = ("import sys\nsys.modules['pygls'] = None\n"
+            "from esmlint.cli import main\nmain(['server'])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=program_env(), timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert "pip install 'esmlint[lsp]'" in proc.stderr
+    assert "Traceback" not in proc.stderr
