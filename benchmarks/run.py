@@ -175,6 +175,58 @@ def cfn_lint_command() -> list[str]:
     return [found] if found else []
 
 
+def relint(lines: int = 500, repeat: int = 20) -> dict:
+    """What the language server does on a change: lint one buffer in a warm process."""
+    from esmlint.server import lint_source
+
+    functions = max(1, lines // 32)
+    text = synthetic(functions)
+    path = str(Path(tempfile.mkdtemp()) / "template.yaml")
+    lint_source(path, text)  # warm: rules imported, caches filled
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lint_source(path, text)
+        times.append(time.perf_counter() - start)
+    return {"lines": text.count("\n"), "best": min(times), "median": statistics.median(times)}
+
+
+def synthetic_plan(resources: int) -> dict:
+    """A Terraform plan (format 1.2 shape) with queues, roles, functions and mappings."""
+    planned, config = [], []
+    for i in range(resources // 4):
+        for rtype, name, values, exprs in (
+            ("aws_sqs_queue", f"q{i}", {"visibility_timeout_seconds": 20 + i % 50},
+             {"visibility_timeout_seconds": {"constant_value": 20 + i % 50}}),
+            ("aws_iam_role", f"r{i}", {"assume_role_policy": json.dumps({
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Principal": {"Service": "lambda.amazonaws.com"}}]})}, {}),
+            ("aws_lambda_function", f"f{i}", {"timeout": 10 + i % 40, "function_name": f"f{i}"},
+             {"role": {"references": [f"aws_iam_role.r{i}.arn", f"aws_iam_role.r{i}"]}}),
+            ("aws_lambda_event_source_mapping", f"m{i}", {"enabled": True},
+             {"function_name": {"references": [f"aws_lambda_function.f{i}.arn",
+                                               f"aws_lambda_function.f{i}"]},
+              "event_source_arn": {"references": [f"aws_sqs_queue.q{i}.arn",
+                                                  f"aws_sqs_queue.q{i}"]}}),
+        ):
+            address = f"{rtype}.{name}"
+            planned.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                            "values": values, "sensitive_values": {}})
+            config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                           "expressions": exprs})
+    return {"format_version": "1.2", "terraform_version": "1.11.4",
+            "planned_values": {"root_module": {"resources": planned}},
+            "resource_changes": [], "configuration": {"root_module": {"resources": config}}}
+
+
+def plan_scaling(resources: int, repeat: int) -> dict:
+    path = Path(tempfile.mkdtemp()) / "plan.json"
+    path.write_text(json.dumps(synthetic_plan(resources)), encoding="utf-8")
+    seconds = timed([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
+                     str(path)], repeat)
+    return {"resources": resources, "seconds": seconds, "bytes": path.stat().st_size}
+
+
 def have_cfn_lint() -> bool:
     return bool(cfn_lint_command())
 
@@ -197,6 +249,8 @@ def main() -> int:
     results["heavy_imports"] = heavy_imports(single)
     sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     results["scaling"] = scaling(sizes, 1 if args.quick else min(args.repeat, 2))
+    results["plan"] = plan_scaling(1000 if args.quick else 5000, 1 if args.quick else 2)
+    results["relint"] = relint()
 
     b, c = results["batch"], results["cold"]
     print("## esmlint benchmark\n")
@@ -223,6 +277,11 @@ def main() -> int:
         print(f"| {row['functions']:,} | {row['bytes'] / 1e6:.2f} MB | {row['seconds']:.2f} s "
               f"| {growth} | {row['peak_mib']} MiB |")
         previous = row["seconds"]
+    p, r = results["plan"], results["relint"]
+    print(f"\nTerraform plan JSON, {p['resources']:,} resources ({p['bytes'] / 1e6:.1f} MB): "
+          f"{p['seconds']:.2f} s")
+    print(f"Language server re-lint of a {r['lines']}-line template: best "
+          f"{r['best'] * 1000:.0f} ms, median {r['median'] * 1000:.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     medians = statistics.median([row["seconds"] for row in results["scaling"]])

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .config import ConfigError, display
-from .findings import Finding
+from .findings import Finding, identity
 
 VERSION = 1
 
@@ -53,14 +52,8 @@ def relative_path(path: str, folder: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def message_key(finding: Finding) -> str:
-    """The finding's stable key; for a rule that sets none, its message without numbers."""
-    return finding.key or re.sub(r"\d+(\.\d+)?", "#", finding.message)
-
-
 def fingerprint(finding: Finding, folder: str) -> Fingerprint:
-    return (finding.rule, relative_path(finding.path, folder), finding.resource,
-            finding.function, message_key(finding))
+    return identity(finding, relative_path(finding.path, folder))
 
 
 @dataclass

@@ -136,11 +136,15 @@ def _use_color(stream) -> bool:
 @click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
               help="Record every current finding in this baseline file, then report as "
                    "--baseline FILE would.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Lint files in N processes (default: one per CPU when there are many "
+                   "files). The output is the same for any N.")
 def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: str,
           select: tuple[str, ...], ignore: tuple[str, ...], output: str | None = None,
           stdin_filename: str | None = None, skip_non_templates: bool = False,
           config_file: str | None = None, no_config: bool = False,
-          baseline_file: str | None = None, write_baseline: str | None = None) -> None:
+          baseline_file: str | None = None, write_baseline: str | None = None,
+          jobs: int | None = None) -> None:
     """Lint templates in PATHS (files or directories; default: the current directory).
 
     In directories, *.yaml, *.yml, *.json and *.template files are read and those that
@@ -158,7 +162,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     configs = _config.Finder(config_file, isolated=no_config)
-    result = engine.lint_paths(list(paths), selected, ignored, config=configs)
+    result = engine.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs)
     if stdin:
         _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
                     explicit=not skip_non_templates, config=configs)
@@ -252,7 +256,8 @@ def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
 def _lint_stdin(result: engine.LintResult, path: str, select: Sequence[str],
                 ignore: Sequence[str], *, explicit: bool, config: Any = None) -> None:
     """Add the template on standard input to ``result``, as the file ``path``."""
-    data = click.get_binary_stream("stdin").read()
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    data = stream.read()
     findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit,
                                            config=config)
     result.findings = sorted([*result.findings, *findings], key=Finding.sort_key)

@@ -23,7 +23,7 @@ import inspect
 import os
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any
@@ -356,11 +356,14 @@ def lint_paths(
     *,
     rules: Sequence[RuleInfo] | None = None,
     config: Any = None,
+    jobs: int | None = None,
 ) -> LintResult:
     """Discover, load and lint every template under ``paths``.
 
     ``config`` is a :class:`~esmlint.config.Config` or :class:`~esmlint.config.Finder`
-    (each file then uses its own configuration); None reads no configuration.
+    (each file then uses its own configuration); None reads no configuration. ``jobs``
+    is the number of processes (None: one per CPU when there are many files); the
+    result is the same whatever it is.
     """
     rules = rules if rules is not None else load_rules()
     found = _discover.discover(paths, terraform=True)
@@ -381,33 +384,77 @@ def lint_paths(
         else:
             result.findings.append(finding)
     modules, files = terraform_groups(found.files)
-    for directory, group in modules:
-        findings, counted, notes = lint_terraform(directory, group, select, ignore, options,
-                                                  rules=rules, config=config)
-        result.findings.extend(findings)
-        result.files += counted
-        result.notes.extend(notes)
-    for candidate in files:
-        settings = config.for_path(candidate.path) if config is not None else None
-        if settings is None:
-            findings, counted, notes = lint_file(candidate.path, candidate.explicit, select,
-                                                 ignore, options, rules=rules)
-        elif settings.excluded(candidate.path):
-            if candidate.explicit:
-                result.notes.append(f"esmlint: {candidate.path}: excluded by {settings.name}, "
-                                    "skipped")
-            continue
-        else:
-            chosen, ignored, merged = settings.scope(candidate.path, select, ignore, options)
-            findings, counted, notes = lint_file(candidate.path, candidate.explicit, chosen,
-                                                 ignored, merged, rules=rules, config=settings)
-            findings = settings.adjust(findings, chosen, ignored)
+    items: list[tuple] = [("terraform", directory, group) for directory, group in modules]
+    items += [("file", candidate) for candidate in files]
+    job = (select, ignore, options, rules, config)
+    for findings, counted, notes in _run_items(items, job, jobs):
         result.findings.extend(findings)
         result.files += counted
         result.notes.extend(notes)
     result.findings = [f for f in result.findings if is_enabled(f.rule, select, ignore)]
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+#: Below this many files, one process is faster than starting workers.
+PARALLEL_THRESHOLD = 24
+
+#: The work of the current lint_paths call, inherited by forked workers (not pickled).
+_JOB: tuple = ()
+
+
+def _lint_item(item: tuple, job: tuple | None = None) -> tuple[list[Finding], int, list[str]]:
+    """Lint one work item: a Terraform module (directory) or one file."""
+    select, ignore, options, rules, config = job if job is not None else _JOB
+    if item[0] == "terraform":
+        _, directory, group = item
+        return lint_terraform(directory, group, select, ignore, options, rules=rules,
+                              config=config)
+    candidate = item[1]
+    settings = config.for_path(candidate.path) if config is not None else None
+    if settings is None:
+        return lint_file(candidate.path, candidate.explicit, select, ignore, options,
+                         rules=rules)
+    if settings.excluded(candidate.path):
+        note = [f"esmlint: {candidate.path}: excluded by {settings.name}, skipped"]
+        return [], 0, note if candidate.explicit else []
+    chosen, ignored, merged = settings.scope(candidate.path, select, ignore, options)
+    findings, counted, notes = lint_file(candidate.path, candidate.explicit, chosen, ignored,
+                                         merged, rules=rules, config=settings)
+    return settings.adjust(findings, chosen, ignored), counted, notes
+
+
+def _lint_index(index: int) -> tuple[list[Finding], int, list[str]]:
+    return _lint_item(_JOB[5][index], _JOB[:5])
+
+
+def _run_items(items: list[tuple], job: tuple, jobs: int | None
+               ) -> Iterator[tuple[list[Finding], int, list[str]]]:
+    """Lint the items in order, in worker processes when that pays.
+
+    Workers are forked, so they inherit the loaded rules and configuration instead of
+    receiving them pickled; only findings travel back. Where fork is not available
+    (Windows), or for few files, everything runs in this process.
+    """
+    import multiprocessing
+    import os
+
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(items) >= PARALLEL_THRESHOLD else 1
+    jobs = max(1, min(jobs, len(items)))
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield _lint_item(item, job)
+        return
+    global _JOB
+    _JOB = (*job, items)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            chunk = max(1, len(items) // (jobs * 8))
+            yield from pool.imap(_lint_index, range(len(items)), chunksize=chunk)
+    finally:
+        _JOB = ()
 
 
 def _gc_paused(func: Callable) -> Callable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 
@@ -55,3 +56,15 @@ class Finding:
             "function": self.function,
             "message": self.message,
         }
+
+
+def identity(finding: Finding, path: str) -> tuple[str, str, str, str, str]:
+    """What makes a finding the same finding across line moves and unrelated edits.
+
+    Rule, path (as the caller spells it: relative to a baseline or to the repository),
+    resource, function and the rule's stable key — or, for a rule that sets none, its
+    message with the numbers masked. Never the line or column. Baselines and the
+    fingerprints of machine formats (SARIF, GitLab) both use it.
+    """
+    key = finding.key or re.sub(r"\d+(\.\d+)?", "#", finding.message)
+    return (finding.rule, path, finding.resource, finding.function, key)

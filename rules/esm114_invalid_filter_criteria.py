@@ -145,6 +145,8 @@ def pattern_problem(pattern) -> str | None:
         return f"is {len(value)} characters long, more than {MAX_PATTERN}"
     try:
         json.loads(value)
+    except RecursionError:
+        return None  # nested deeper than Python reads: cannot be told
     except ValueError as exc:
         reason = str(exc).split(":")[0]
         return f"is not valid JSON ({reason})"

@@ -356,3 +356,16 @@ def test_server_command_without_pygls_says_what_to_install(tmp_path):
     assert proc.returncode == 2
     assert "pip install 'esmlint[lsp]'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_server_applies_the_configuration_of_the_document(lsp, tmp_path):
+    (tmp_path / ".git").mkdir()  # the repository root: the configuration search stops here
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / ".esmlint.yaml").write_text("ignore: [ESM101]\n")
+    client = lsp()
+    loud, quiet = (tmp_path / "orders.yaml").as_uri(), (tmp_path / "quiet" / "t.yaml").as_uri()
+    open_document(client, loud, BAD)
+    assert "ESM101" in {d["code"] for d in client.diagnostics(loud)["diagnostics"]}
+    open_document(client, quiet, BAD)
+    codes = {d["code"] for d in client.diagnostics(quiet)["diagnostics"]}
+    assert codes and "ESM101" not in codes

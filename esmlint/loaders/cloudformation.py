@@ -8,7 +8,6 @@ subscriptions, notifications, rules) to the function they name.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -28,7 +27,7 @@ from ..model import (
 )
 from ..values import Loc, Sym, Token, Val, default, known, unknown
 from .intrinsics import Resolver
-from .yaml import MDict
+from .yaml import MDict, load_json
 
 P = Token("pseudo", "AWS::Partition")
 R = Token("pseudo", "AWS::Region")
@@ -398,7 +397,7 @@ class Builder:
             policy = _sym_json(policy)
         if isinstance(policy, str):
             try:
-                policy = json.loads(policy)
+                policy = load_json(policy)
             except ValueError:
                 policy = None
         if not isinstance(policy, dict):
@@ -425,7 +424,7 @@ class Builder:
             body = _sym_json(body)
         if isinstance(body, str):
             try:
-                body = json.loads(body)
+                body = load_json(body)
             except ValueError:
                 policy.unresolved = "policy document is not valid JSON"
                 return policy
@@ -1422,7 +1421,7 @@ def _sym_json(sym: Sym) -> Any:
         else:
             text_parts.append(part)
     try:
-        data = json.loads("".join(text_parts), strict=False)  # NUL placeholders
+        data = load_json("".join(text_parts), strict=False)  # NUL placeholders
     except ValueError:
         return None
 

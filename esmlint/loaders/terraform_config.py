@@ -384,7 +384,9 @@ class ModuleScope:
         return self.memo(("var", f"var.{name}"), compute)
 
     def resource_attr(self, key: str, steps: list, used: int) -> tuple[Any, int]:
-        block = self.resources[key]
+        block = self.resources.get(key)
+        if block is None:  # a type the module has, a name it does not
+            return Unknown(f"{key} is not in this module"), used + len(steps)
         i = 0
         if steps and steps[0][0] == "index":
             i = 1

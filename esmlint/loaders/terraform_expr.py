@@ -689,6 +689,14 @@ def parse_template(text: str, base: int = 0) -> Node:
 #: or ("index", value). The resolver returns (value, steps consumed).
 Resolve = Callable[[str, list], tuple[Any, int]]
 
+#: Bounds on what one attribute's evaluation may do, so that a configuration cannot make
+#: esmlint build a gigabyte string by joining joins, walk lists of lists shared a million
+#: times, or loop for hours: beyond them the value is Unknown (README "Bounds on input").
+MAX_STEPS = 100_000  # evaluation steps for one attribute
+MAX_TEXT = 1_000_000  # characters in one string
+MAX_ITEMS = 100_000  # elements of one value, nested collections counted unfolded
+MAX_INT_BITS = 10_000  # about 3,000 decimal digits
+
 
 class Evaluator:
     """Evaluates nodes against a resolver for root names (var, local, resources...)."""
@@ -696,12 +704,49 @@ class Evaluator:
     def __init__(self, resolve: Resolve) -> None:
         self.resolve = resolve
         self.bindings: list[dict[str, Any]] = []
+        self.steps = 0
+        self._sizes: dict[int, tuple[Any, int]] = {}
 
     def eval(self, node: Node, depth: int = 0) -> Any:
         if depth > 60:
             return Unknown("expression nested too deeply")
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            return Unknown("expression too complex to evaluate")
         method = getattr(self, "_" + type(node).__name__)
-        return method(node, depth + 1)
+        value = method(node, depth + 1)
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                return Unknown(f"a string longer than {MAX_TEXT:,} characters")
+        elif isinstance(value, (list, dict, JsonDoc)):
+            if self.size(value) > MAX_ITEMS:
+                return Unknown(f"a value of more than {MAX_ITEMS:,} elements")
+        elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            return Unknown("a number too large to evaluate")
+        return value
+
+    def size(self, value: Any, depth: int = 0) -> int:
+        """Elements in ``value`` with shared collections counted each time they appear;
+        each collection is measured once (memoised), and counting stops past the bound."""
+        hit = self._sizes.get(id(value))
+        if hit is not None:
+            return hit[1]
+        if depth > 100:
+            return MAX_ITEMS + 1
+        if isinstance(value, JsonDoc):
+            items: Any = [value.value]
+        elif isinstance(value, dict):
+            items = value.values()
+        else:
+            items = value
+        total = 1
+        for item in items:
+            total += self.size(item, depth + 1) if isinstance(item, (list, dict, JsonDoc)) \
+                else 1
+            if total > MAX_ITEMS:
+                break
+        self._sizes[id(value)] = (value, total)  # the value is kept: its id stays its own
+        return total
 
     # -- leaves ----------------------------------------------------------------------
     def _Lit(self, node: Lit, depth: int) -> Any:
@@ -722,6 +767,7 @@ class Evaluator:
             if isinstance(text, Unknown):
                 return text
             pieces.append(text)
+        _check_length(pieces)
         if any(isinstance(p, Sym) for p in pieces):
             return Sym.of(*pieces)
         return "".join(pieces)
@@ -1053,6 +1099,12 @@ def from_json(text: Any) -> Any:
     return json.loads(text)
 
 
+def _check_length(pieces: list) -> None:
+    """Refuse to join strings into one longer than :data:`MAX_TEXT`."""
+    if sum(len(p) for p in pieces if isinstance(p, str)) > MAX_TEXT:
+        raise _Stop(Unknown(f"a string longer than {MAX_TEXT:,} characters"))
+
+
 def _check(*values: Any) -> None:
     for value in values:
         if isinstance(value, Unknown):
@@ -1169,6 +1221,7 @@ def _f_join(separator: Any, *lists: Any) -> Any:
             pieces.append(text)
     if pieces and pieces[0] == separator:
         pieces = pieces[1:]
+    _check_length(pieces)
     if any(isinstance(p, Sym) for p in pieces):
         return Sym.of(*pieces)
     return "".join(pieces)
@@ -1212,6 +1265,7 @@ def _f_format(spec: Any, *args: Any) -> Any:
             continue
         pieces.append(ch)
         pos += 1
+    _check_length(pieces)
     if any(isinstance(p, Sym) for p in pieces):
         return Sym.of(*pieces)
     return "".join(pieces)
@@ -1304,6 +1358,9 @@ def _f_replace(text: Any, old: Any, new: Any) -> Any:
         raise _Stop(Unknown("replace() of a value known only at apply time"))
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         raise _Stop(Unknown("replace() with a regular expression is not evaluated"))
+    count = text.count(old) if old else len(text) + 1
+    if len(text) + count * (len(new) - len(old)) > MAX_TEXT:
+        raise _Stop(Unknown(f"a string longer than {MAX_TEXT:,} characters"))
     return text.replace(old, new)
 
 

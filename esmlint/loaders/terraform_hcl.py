@@ -80,6 +80,10 @@ def parse_hcl(path: str, text: str) -> list[HclBlock]:
     try:
         tree = hcl2.parses(text, discard_comments=True)
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not HCL"
+        if isinstance(exc, RecursionError) or isinstance(
+                getattr(exc, "orig_exc", None), RecursionError):
+            line, column = _deepest(text)
+            raise TfSyntaxError("invalid HCL: nested too deeply to read", line, column) from None
         line = getattr(exc, "line", 0) or 0
         column = getattr(exc, "column", 0) or 0
         message = _describe(exc)
@@ -127,6 +131,18 @@ def parse_hcl(path: str, text: str) -> list[HclBlock]:
     root = HclBlock("", (), Loc(path, 0, 0))
     fill(root, tree.body, 0)
     return root.blocks
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Line and column where brackets and braces nest deepest (strings not told apart:
+    only used to point at a file python-hcl2 found too deep to read)."""
+    depth = best = best_at = 0
+    for match in re.finditer(r"[\[{(\])}]", text):
+        depth += 1 if match.group() in "[{(" else -1
+        if depth > best:
+            best, best_at = depth, match.start()
+    line = text.count("\n", 0, best_at) + 1
+    return line, best_at - (text.rfind("\n", 0, best_at) + 1) + 1
 
 
 def _describe(exc: Exception) -> str:

@@ -22,7 +22,6 @@ and SAM loaders build, once, so that every rule applies to Terraform unchanged:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -42,6 +41,7 @@ from ..model import (
 )
 from ..values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
 from .terraform_expr import JsonDoc, Unknown, contains_unknown
+from .yaml import load_json
 
 P = Token("pseudo", "AWS::Partition")
 R = Token("pseudo", "AWS::Region")
@@ -208,7 +208,7 @@ def decode_json(value: Val) -> Any:
         return _sym_json(body)
     if isinstance(body, str):
         try:
-            return json.loads(body)
+            return load_json(body)
         except ValueError:
             return Unknown("not valid JSON")
     if isinstance(body, (dict, list)):
@@ -228,7 +228,7 @@ def _sym_json(sym: Sym) -> Any:
         else:
             pieces.append(part)
     try:
-        data = json.loads("".join(pieces))
+        data = load_json("".join(pieces))
     except ValueError:
         return Unknown("JSON text with deploy-time values is not valid JSON")
 

@@ -18,7 +18,6 @@ at the plan file and name the resource address.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -34,6 +33,7 @@ from .terraform_model import (
     build_model,
     policy_document,
 )
+from .yaml import load_json
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 _RESOURCE_REF = re.compile(r"^((?:data\.)?[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+(?:\[[^\]]*\])?)"
@@ -425,7 +425,7 @@ def load_plan(path: str, data: dict):
 
 def decode_plan(text: str) -> dict | None:
     try:
-        data = json.loads(text)
+        data = load_json(text)  # bounded like every decoder (README "Bounds on input")
     except ValueError:
         return None
     return data if looks_like_plan(data) else None

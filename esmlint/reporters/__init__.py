@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-from ..findings import Finding, Severity
+from ..findings import Finding, Severity, identity
 
 #: Format name -> module that renders it.
 FORMATS: dict[str, str] = {
@@ -120,8 +120,7 @@ def fingerprint(finding: Finding) -> str:
     SHA-256 over the rule, the relative path, the resource, the function and the rule's
     stable key (the message only when a rule gives no key); never the line or column.
     """
-    parts = (finding.rule, display_path(finding.path), finding.resource, finding.function,
-             finding.key or finding.message)
+    parts = identity(finding, display_path(finding.path))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,762 @@
+"""Property-based tests: whatever a file holds, esmlint neither crashes nor hangs.
+
+Hypothesis builds inputs for every front end and checks one property on each: loading it
+raises nothing (a file that cannot be read comes back as an error with its position), and
+every rule runs over the model it gives without an ``internal-error`` finding. The inputs:
+
+- **mutated real templates**: the fixtures (and part of ``../shared/corpus`` when it is
+  beside the checkout), decoded, with values replaced by hostile ones (wrong types,
+  intrinsic functions of every shape, references to missing or cyclic resources, YAML
+  aliases shared across the template, alias bombs), keys deleted or added, written back as
+  YAML (long or short intrinsic forms) or JSON; Terraform plan JSON and ``.tf.json`` alike;
+- **generated templates**: SAM and CloudFormation resources of the types esmlint reads,
+  with the property names the fixtures use and generated values; Terraform ``.tf`` modules
+  with generated HCL expressions;
+- **mutated text**: the same files with characters deleted, inserted or replaced, lines
+  duplicated or cut, so the decoders meet every kind of syntax error; HCL attribute values
+  replaced by generated expressions.
+
+The default run is small (``FUZZ_EXAMPLES``, 100 per test) and takes a few seconds;
+``python scripts/fuzz.py --count N`` runs the same properties over many more inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from esmlint import engine, loaders, reporters
+from esmlint.engine import INTERNAL_ERROR_NAME
+from esmlint.loaders.yaml import DecodeError, decode
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+#: One input must be done in this many seconds (a hang is a failure, not a stuck run).
+TIME_LIMIT = 60
+
+FUZZ_SETTINGS = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much],
+)
+
+
+# --------------------------------------------------------------------------- the property
+
+
+class Hang(Exception):
+    """An input that took longer than :data:`TIME_LIMIT` seconds."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int = TIME_LIMIT) -> Iterator[None]:
+    """Raise :class:`Hang` in the block after ``seconds`` (Unix main thread only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise Hang(f"no result after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_WORKDIR = tempfile.mkdtemp(prefix="esmlint-fuzz-")
+
+
+def check_input(name: str, payload: str | bytes) -> None:
+    """The property: loading, linting and reporting ``payload`` as file ``name`` raises
+    nothing and reports no internal error.
+
+    Loader exceptions are not caught here (the engine would turn them into an ESM001
+    "internal error" finding): they fail the test with their traceback.
+    """
+    path = os.path.join(_WORKDIR, name)
+    with time_limit():
+        if isinstance(payload, bytes):
+            text, problem, line, _column = engine.decode_bytes(payload)
+            if problem:
+                assert line >= 0
+            if text is None:
+                return
+        else:
+            text = payload
+        loaded = loaders.load_text(path, text, explicit=True)
+        if loaded.error:
+            assert isinstance(loaded.error, str) and loaded.error
+            assert "internal error" not in loaded.error
+            return
+        if loaded.model is None:
+            return
+        findings = engine.lint_model(loaded.model, text)
+        internal = [f"{f.rule}: {f.message}" for f in findings
+                    if f.name == INTERNAL_ERROR_NAME or "internal error" in f.message]
+        assert internal == []
+        summary = reporters.Summary.of(findings, 1)
+        for fmt in ("text", "json"):
+            reporters.get(fmt).render(findings, summary, color=False)
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _plain(value: Any) -> Any:
+    """Decoded data without marks (MDict/MList to dict/list; aliases become copies)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _seed_files() -> list[Path]:
+    files = sorted(p for p in (REPO / "fixtures").rglob("*") if p.is_file()
+                   and not p.name.endswith((".expect", ".md", ".py", ".sh")))
+    if CORPUS.is_dir():
+        corpus = sorted(p for p in CORPUS.rglob("*") if p.is_file()
+                        and p.suffix in (".yaml", ".yml", ".json", ".template", ".tf"))
+        files += corpus[::8]  # a fixed sample: decoding them all would slow every run
+    return files
+
+
+def _kind(path: Path) -> str:
+    name = path.name
+    if name.endswith(".tf"):
+        return "tf"
+    if name.endswith(".tf.json"):
+        return "tfjson"
+    if name.endswith(".json"):
+        return "json"
+    return "yaml"
+
+
+def _load_seeds() -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
+    """(structured seeds as (kind, data), text seeds as (file name, text))."""
+    structured: list[tuple[str, Any]] = []
+    texts: list[tuple[str, str]] = []
+    for path in _seed_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        kind = _kind(path)
+        texts.append((path.name if kind != "yaml" else "template.yaml", text))
+        if kind == "tf":
+            continue
+        try:
+            data = decode(text)
+        except DecodeError:
+            continue
+        if isinstance(data, dict):
+            if kind == "json" and "format_version" in data:
+                kind = "plan"
+            structured.append((kind, _plain(data)))
+    return structured, texts
+
+
+STRUCTURED_SEEDS, TEXT_SEEDS = _load_seeds()
+TF_SEEDS = [(name, text) for name, text in TEXT_SEEDS if name.endswith(".tf")]
+
+
+def _harvest() -> tuple[dict[str, list[str]], list[str], dict[str, list[str]]]:
+    """Property names per resource type, and every property name, from the seeds; and
+    Terraform attribute names per resource type."""
+    per_type: dict[str, set[str]] = {}
+    for kind, data in STRUCTURED_SEEDS:
+        if kind not in ("yaml", "json"):
+            continue
+        resources = data.get("Resources")
+        if not isinstance(resources, dict):
+            continue
+        for resource in resources.values():
+            if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
+                props = resource.get("Properties")
+                names = per_type.setdefault(resource["Type"], set())
+                if isinstance(props, dict):
+                    names.update(k for k in props if isinstance(k, str))
+    every = sorted({name for names in per_type.values() for name in names})
+    tf: dict[str, set[str]] = {}
+    block = re.compile(r'^resource\s+"([a-z0-9_]+)"\s+"[^"]+"\s*\{(.*?)^\}', re.M | re.S)
+    attr = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*=", re.M)
+    for _, text in TF_SEEDS:
+        for match in block.finditer(text):
+            tf.setdefault(match.group(1), set()).update(attr.findall(match.group(2)))
+    return ({k: sorted(v) for k, v in sorted(per_type.items())}, every,
+            {k: sorted(v) for k, v in sorted(tf.items())})
+
+
+CFN_PROPERTIES, ALL_PROPERTIES, TF_ATTRIBUTES = _harvest()
+CFN_TYPES = sorted(CFN_PROPERTIES) or ["AWS::Lambda::Function"]
+TF_TYPES = sorted(TF_ATTRIBUTES) or ["aws_lambda_function"]
+
+
+# --------------------------------------------------------------------------- values
+
+STRINGS = [
+    "", " ", "*", "abc", "-1", "0", "1", "10", "900", "-5.5", "1e999", "NaN", "true", "null",
+    "SQS", "Kinesis", "DynamoDB", "MSK", "SNS", "S3", "Api", "Schedule", "EventBridgeRule",
+    "LATEST", "TRIM_HORIZON", "ReportBatchItemFailures", "Allow", "Deny", "lambda",
+    "sqs:ReceiveMessage", "sqs:*", "kms:Decrypt", "lambda:InvokeFunction", "NONE", "AWS_IAM",
+    "lambda.amazonaws.com", "s3.amazonaws.com", "events.amazonaws.com", "Terminate", "Allow",
+    "arn:aws:sqs:us-east-1:123456789012:queue", "arn:aws:sqs:us-east-1:123456789012:q.fifo",
+    "arn:aws:lambda:us-east-1:123456789012:function:F", "arn:aws:lambda:::function:F:live",
+    "arn:aws:kinesis:us-east-1:123456789012:stream/s", "arn:aws:iam::aws:policy/AdminAccess",
+    "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2020", "arn:", "arn:aws",
+    "${AWS::Region}", "${AWS::Partition}", "${Missing}", "${F.Arn}", "${!Literal}", "${",
+    '{"maxReceiveCount": 5, "deadLetterTargetArn": "arn:aws:sqs:::dlq"}', "{", "[[[", "{}",
+    '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+    "rate(1 minute)", "AWSLambdaBasicExecutionRole", "SQSPollerPolicy", "\x00", "é", "\u202e",
+]
+NAMES = ["F", "Fn", "Function", "Queue", "Q", "Dlq", "Role", "Topic", "Stream", "Table",
+         "Missing", "AWS::Region", "AWS::NoValue", "AWS::AccountId", "Param", ""]
+ATTRIBUTES = ["Arn", "QueueName", "QueueUrl", "StreamArn", "TopicArn", "Name", "Ref", "",
+              "Alias", "Version", "Missing.Deep"]
+FUNCTIONS = ["Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If", "Fn::FindInMap",
+             "Fn::ImportValue", "Fn::Base64", "Fn::GetAZs", "Fn::Equals", "Fn::Not",
+             "Fn::Transform", "Fn::Unknown", "Condition"]
+
+atoms = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([0, -1, 1, 3, 10, 899, 900, 901, 10000, 2**63, -5.5, 0.5]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(STRINGS),
+)
+
+
+def intrinsics(children: st.SearchStrategy, names: list[str]) -> st.SearchStrategy:
+    """Intrinsic functions of every shape: right, wrong and circular."""
+    name = st.sampled_from(names)
+    getatt = st.one_of(
+        st.builds(lambda n, a: f"{n}.{a}", name, st.sampled_from(ATTRIBUTES)),
+        st.lists(st.one_of(name, st.sampled_from(ATTRIBUTES), children), max_size=3),
+        children,
+    )
+    sub = st.one_of(
+        st.builds(lambda n, a, t: f"{t}${{{n}{a}}}{t}", name,
+                  st.sampled_from(["", ".Arn", ".Name"]), st.sampled_from(["", "x", "${"])),
+        st.sampled_from(STRINGS),
+        st.tuples(st.sampled_from(STRINGS + ["${Var}", "${Var}${Var}"]),
+                  st.dictionaries(st.sampled_from(["Var", "F", "x"]), children, max_size=2)
+                  ).map(list),
+        children,
+    )
+    return st.one_of(
+        st.builds(lambda n: {"Ref": n}, st.one_of(name, children)),
+        st.builds(lambda v: {"Fn::GetAtt": v}, getatt),
+        st.builds(lambda v: {"Fn::Sub": v}, sub),
+        st.builds(lambda f, v: {f: v}, st.sampled_from(FUNCTIONS),
+                  st.one_of(children, st.lists(children, max_size=4))),
+        st.builds(lambda s, v: {"Fn::Join": [s, v]}, st.sampled_from(["", ",", ":"]),
+                  st.one_of(st.lists(children, max_size=4), children)),
+        st.builds(lambda i, v: {"Fn::Select": [i, v]}, st.one_of(st.integers(-2, 5), children),
+                  st.one_of(st.lists(children, max_size=4), children)),
+        st.builds(lambda c, a, b: {"Fn::If": [c, a, b]}, st.one_of(name, children),
+                  children, children),
+        st.builds(lambda m, a, b: {"Fn::FindInMap": [m, a, b]}, st.one_of(name, children),
+                  st.one_of(name, children), st.one_of(name, children)),
+    )
+
+
+def values(names: list[str] | None = None, keys: list[str] | None = None
+           ) -> st.SearchStrategy:
+    """Any value a template can hold, hostile ones included."""
+    names = names or NAMES
+    key = st.one_of(st.sampled_from(keys or ALL_PROPERTIES or ["Type"]), st.text(max_size=6))
+    return st.recursive(
+        st.one_of(atoms, intrinsics(atoms, names)),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.dictionaries(key, children, max_size=4),
+            intrinsics(children, names),
+        ),
+        max_leaves=10,
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Tag:
+    """An intrinsic function written in short form (``!Ref X``)."""
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag = tag
+        self.value = value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_tag(dumper: yaml.SafeDumper, data: _Tag) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    text = data.value if isinstance(data.value, str) else json.dumps(data.value)
+    return dumper.represent_scalar(data.tag, text)
+
+
+_Dumper.add_representer(_Tag, _represent_tag)
+
+
+def _short_forms(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """Intrinsic mappings as short-form tags; shared containers stay shared."""
+    memo = {} if memo is None else memo
+    if isinstance(value, (dict, list)) and id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (name, arg), = value.items()
+            if name == "Ref" or (isinstance(name, str) and name.startswith("Fn::")):
+                inner = _short_forms(arg, memo)
+                tag = "!" + (name[4:] if name.startswith("Fn::") else name)
+                # A tag cannot tag a tagged node: then the outer one stays long.
+                result: Any = {name: inner} if isinstance(inner, _Tag) else _Tag(tag, inner)
+                memo[id(value)] = result
+                return result
+        result = {}
+        memo[id(value)] = result
+        for k, v in value.items():
+            result[k] = _short_forms(v, memo)
+        return result
+    if isinstance(value, list):
+        result = []
+        memo[id(value)] = result
+        result.extend(_short_forms(v, memo) for v in value)
+        return result
+    return value
+
+
+def to_yaml(data: Any, short: bool = False, flow: bool | None = False) -> str:
+    if short:
+        data = _short_forms(data)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=flow, width=100)
+
+
+def to_json(data: Any, indent: int | None = 1) -> str:
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=str)
+
+
+def bomb(levels: int) -> list:
+    """A YAML "billion laughs": 9**levels strings, written in a few lines with aliases."""
+    current: list = ["lol"] * 9
+    for _ in range(levels - 1):
+        current = [current] * 9
+    return current
+
+
+# --------------------------------------------------------------------------- mutating data
+
+
+def _slots(data: Any) -> list[tuple[Any, Any]]:
+    """Every (container, key) in the data, in a fixed order."""
+    found: list[tuple[Any, Any]] = []
+    stack = [data]
+    seen: set[int] = set()
+    while stack and len(found) < 5000:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        pairs = list(item.items()) if isinstance(item, dict) else list(enumerate(item))
+        for key, value in pairs:
+            found.append((item, key))
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+    return found
+
+
+def _resource_names(data: Any) -> list[str]:
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    names = [k for k in resources if isinstance(k, str)] if isinstance(resources, dict) else []
+    params = data.get("Parameters") if isinstance(data, dict) else None
+    if isinstance(params, dict):
+        names += [k for k in params if isinstance(k, str)]
+    return names[:40] + NAMES
+
+
+@st.composite
+def mutated_data(draw: st.DrawFn, data: Any, shareable: bool) -> Any:
+    """``data`` (a fresh copy) with up to six mutations."""
+    data = json.loads(json.dumps(data, default=str))  # a private copy
+    names = _resource_names(data)
+    hostile = values(names)
+    for _ in range(draw(st.integers(0, 6))):
+        slots = _slots(data)
+        if not slots:
+            break
+        container, key = slots[draw(st.integers(0, len(slots) - 1))]
+        op = draw(st.sampled_from(
+            ["replace", "replace", "replace", "delete", "add", "type", "share", "bomb"]
+            if shareable else ["replace", "replace", "replace", "delete", "add", "type"]))
+        if op == "replace":
+            container[key] = draw(hostile)
+        elif op == "delete":
+            if isinstance(container, dict):
+                del container[key]
+            else:
+                container.pop(key)
+        elif op == "add" and isinstance(container, dict):
+            container[draw(st.sampled_from(ALL_PROPERTIES or ["Type"]))] = draw(hostile)
+        elif op == "type":
+            # The same value with another type: "5" for 5, [x] for x, {"x": x}...
+            value = container[key]
+            container[key] = draw(st.sampled_from([
+                str(value), [value], {"Value": value}, None,
+                value if not isinstance(value, str) else value * 3]))
+        elif op == "share":
+            other, other_key = slots[draw(st.integers(0, len(slots) - 1))]
+            target = other[other_key]
+            if isinstance(target, (dict, list)) and not _contains(target, container):
+                container[key] = target  # a YAML alias: the same object in two places
+        elif op == "bomb":
+            container[key] = bomb(draw(st.integers(2, 9)))
+    return data
+
+
+def _contains(value: Any, target: Any) -> bool:
+    """Whether ``target`` is ``value`` or inside it (sharing it would make a cycle)."""
+    stack, seen = [value], set()
+    while stack:
+        item = stack.pop()
+        if item is target:
+            return True
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return False
+
+
+_FILE_NAMES = {"yaml": "template.yaml", "json": "template.json", "plan": "plan.json",
+               "tfjson": "main.tf.json"}
+
+
+@st.composite
+def mutated_templates(draw: st.DrawFn) -> tuple[str, str]:
+    """A real template (or plan, or .tf.json) with hostile values, as YAML or JSON."""
+    kind, data = draw(st.sampled_from(STRUCTURED_SEEDS))
+    as_yaml = kind == "yaml" or (kind == "json" and draw(st.booleans()))
+    data = draw(mutated_data(data, shareable=as_yaml))
+    if as_yaml:
+        return "template.yaml", to_yaml(data, short=draw(st.booleans()),
+                                        flow=draw(st.sampled_from([False, None, True])))
+    return _FILE_NAMES[kind], to_json(data, indent=draw(st.sampled_from([None, 1, 2])))
+
+
+# --------------------------------------------------------------------------- generating
+
+
+@st.composite
+def generated_templates(draw: st.DrawFn) -> tuple[str, str]:
+    """SAM or CloudFormation built from scratch: known types and property names."""
+    sam = draw(st.booleans())
+    count = draw(st.integers(1, 8))
+    ids = [draw(st.sampled_from(["F", "Fn", "Q", "Queue", "Dlq", "Role", "Topic", "M", "S",
+                                 "Table", "Key", "Alias", "P", "Bucket", "Rule"])) + str(i)
+           for i in range(count)]
+    names = ids + NAMES
+    hostile = values(names)
+    types = CFN_TYPES + ["AWS::Serverless::Function", "Custom::Thing", "AWS::Made::Up"]
+    resources: dict[str, Any] = {}
+    for rid in ids:
+        rtype = draw(st.sampled_from(types))
+        known_props = CFN_PROPERTIES.get(rtype, [])
+        props: dict[str, Any] = {}
+        for prop in draw(st.lists(st.sampled_from(known_props), max_size=6, unique=True)
+                         if known_props else st.just([])):
+            props[prop] = draw(hostile)
+        resource: dict[str, Any] = {"Type": rtype, "Properties": props}
+        if draw(st.integers(0, 9)) == 0:
+            resource["Properties"] = draw(hostile)
+        if draw(st.integers(0, 9)) == 0:
+            resource["DependsOn"] = draw(st.lists(st.sampled_from(names), max_size=3))
+        if draw(st.integers(0, 9)) == 0:
+            resource["Condition"] = draw(st.sampled_from(["IsProd", "Missing"]))
+        resources[rid] = resource
+    template: dict[str, Any] = {"AWSTemplateFormatVersion": "2010-09-09"}
+    if sam:
+        template["Transform"] = "AWS::Serverless-2016-10-31"
+        if draw(st.booleans()):
+            template["Globals"] = {"Function": draw(st.dictionaries(
+                st.sampled_from(CFN_PROPERTIES.get("AWS::Serverless::Function", ["Timeout"])),
+                hostile, max_size=4))}
+    if draw(st.booleans()):
+        template["Parameters"] = {
+            "Param": {"Type": draw(st.sampled_from(["String", "Number", "CommaDelimitedList",
+                                                    "List<String>", 5])),
+                      "Default": draw(hostile)}}
+    if draw(st.booleans()):
+        template["Conditions"] = {"IsProd": {"Fn::Equals": ["a", draw(hostile)]}}
+    if draw(st.booleans()):
+        template["Mappings"] = {"M": {"K": draw(st.dictionaries(st.sampled_from(["A", "B"]),
+                                                                hostile, max_size=2))}}
+    template["Resources"] = resources
+    if draw(st.booleans()):
+        return "template.json", to_json(template)
+    return "template.yaml", to_yaml(template, short=draw(st.booleans()))
+
+
+# --------------------------------------------------------------------------- Terraform
+
+TF_REFS = ["var.x", "var.missing", "local.a", "local.b", "local.self", "module.m.out",
+           "data.aws_iam_policy_document.d.json", "each.value", "each.key", "count.index",
+           "self.arn", "path.module", "terraform.workspace", "aws_sqs_queue.q.arn",
+           "aws_sqs_queue.q.visibility_timeout_seconds", "aws_lambda_function.f.arn",
+           "aws_lambda_function.f.function_name", "aws_iam_role.r.arn", "aws_iam_role.r.name",
+           "aws_lambda_function.f", "aws_sqs_queue.missing.arn", "aws_lambda_alias.a.arn",
+           "module.lambda.lambda_function_arn"]
+TF_FUNCTIONS = ["jsonencode", "jsondecode", "join", "format", "concat", "merge", "lookup",
+                "length", "element", "replace", "split", "flatten", "tolist", "toset", "tomap",
+                "try", "can", "coalesce", "min", "max", "upper", "lower", "zipmap", "range",
+                "file", "templatefile", "cidrsubnet", "tonumber", "tostring", "distinct",
+                "keys", "values", "contains", "one", "abs", "trimspace", "unknownfn"]
+
+tf_atoms = st.one_of(
+    st.integers(-(10**25), 10**25).map(str),
+    st.sampled_from(["0", "1", "3", "10", "900", "901", "-5.5", "1e999", "0.5", "1" * 50]),
+    st.sampled_from(["true", "false", "null"]),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters='"\\\n$%'),
+            max_size=10).map(lambda s: f'"{s}"'),
+    st.sampled_from(['"${aws_sqs_queue.q.arn}"', '"arn:aws:sqs:us-east-1:1:q"', '"${var.x}-x"',
+                     '"%{if true}x%{endif}"', '"\\u00e9\\n"', '"$${literal}"', '"${"',
+                     '"arn:aws:lambda:us-east-1:123456789012:function:f"', '"*"',
+                     '"sqs:ReceiveMessage"', '"SQS"', '"ReportBatchItemFailures"']),
+    st.sampled_from(TF_REFS),
+)
+
+tf_exprs = st.recursive(
+    tf_atoms,
+    lambda ch: st.one_of(
+        st.lists(ch, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.lists(st.tuples(st.sampled_from(["a", "Effect", "Action", "Resource", "\"k\""]), ch),
+                 max_size=3).map(lambda kv: "{" + ", ".join(f"{k} = {v}" for k, v in kv) + "}"),
+        st.tuples(ch, st.sampled_from(["+", "-", "*", "/", "%", "==", "!=", "&&", "||", "<"]),
+                  ch).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        st.tuples(ch, ch, ch).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
+        ch.map(lambda x: f"!{x}"),
+        ch.map(lambda x: f"-{x}"),
+        ch.map(lambda x: f"({x})"),
+        st.tuples(st.sampled_from(TF_FUNCTIONS), st.lists(ch, max_size=3)).map(
+            lambda t: f"{t[0]}({', '.join(t[1])})"),
+        st.tuples(ch, ch).map(lambda t: f"[for x in {t[0]} : {t[1]}]"),
+        st.tuples(ch, ch).map(lambda t: f"{{for k, v in {t[0]} : k => {t[1]}}}"),
+        st.tuples(ch, ch).map(lambda t: f"{t[0]}[{t[1]}]"),
+        ch.map(lambda x: f"{x}.arn"),
+        ch.map(lambda x: f"{x}[*].id"),
+        ch.map(lambda x: f"<<EOT\n{x}\nEOT\n"),
+    ),
+    max_leaves=8,
+)
+
+TF_BLOCKS = ["destination_config", "on_failure", "scaling_config", "filter_criteria", "filter",
+             "source_access_configuration", "dead_letter_config", "environment",
+             "inline_policy", "statement", "lambda_function", "event_source", "dynamic"]
+
+
+@st.composite
+def tf_body(draw: st.DrawFn, attributes: list[str], depth: int = 0) -> str:
+    lines = []
+    for name in draw(st.lists(st.sampled_from(attributes or ["x"]), max_size=6, unique=True)):
+        lines.append(f"  {name} = {draw(tf_exprs)}")
+    if depth < 2:
+        for name in draw(st.lists(st.sampled_from(TF_BLOCKS), max_size=2)):
+            inner = draw(tf_body(["destination_arn", "type", "pattern", "uri", "target_arn",
+                                  "variables", "policy", "name", "for_each", "content"],
+                                 depth + 1))
+            lines.append(f"  {name} {{\n{inner}\n  }}")
+    return "\n".join(lines)
+
+
+@st.composite
+def generated_terraform(draw: st.DrawFn) -> tuple[str, str]:
+    """A Terraform module: resources of the types the fixtures use, generated values."""
+    blocks = []
+    for index in range(draw(st.integers(1, 6))):
+        rtype = draw(st.sampled_from(TF_TYPES + ["aws_sqs_queue", "aws_lambda_function"]))
+        name = draw(st.sampled_from(["q", "f", "r", "m", "a", f"x{index}"]))
+        blocks.append(f'resource "{rtype}" "{name}" {{\n'
+                      f"{draw(tf_body(TF_ATTRIBUTES.get(rtype, ['name'])))}\n}}")
+    if draw(st.booleans()):
+        blocks.append("locals {\n" + "\n".join(
+            f"  {n} = {draw(tf_exprs)}" for n in ("a", "b", "self")) + "\n}")
+    if draw(st.booleans()):
+        blocks.append(f'variable "x" {{\n  default = {draw(tf_exprs)}\n}}')
+    if draw(st.booleans()):
+        source = draw(st.sampled_from(["./", "./m", "../", "terraform-aws-modules/lambda/aws"]))
+        body = draw(tf_body(["function_name", "timeout", "event_source_mapping",
+                             "allowed_triggers", "create_async_event_config",
+                             "destination_on_failure"]))
+        blocks.append(f'module "m" {{\n  source = "{source}"\n{body}\n}}')
+    text = "\n\n".join(blocks) + "\n"
+    return "main.tf", text
+
+
+_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][\w-]*\s*=\s*)(.+)$", re.M)
+
+
+@st.composite
+def mutated_terraform(draw: st.DrawFn) -> tuple[str, str]:
+    """A real .tf file with attribute values replaced by generated expressions."""
+    name, text = draw(st.sampled_from(TF_SEEDS or [("main.tf", "")]))
+    matches = list(_ASSIGNMENT.finditer(text))
+    if matches:
+        chosen = draw(st.lists(st.integers(0, len(matches) - 1), max_size=5, unique=True))
+        for index in sorted(chosen, reverse=True):
+            match = matches[index]
+            text = text[:match.start(2)] + draw(tf_exprs) + text[match.end(2):]
+    return name, text
+
+
+# --------------------------------------------------------------------------- text
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn, source: st.SearchStrategy | None = None
+                 ) -> tuple[str, str | bytes]:
+    """A seed file (or a generated one) with characters and lines damaged."""
+    name, text = draw(source if source is not None else st.sampled_from(TEXT_SEEDS))
+    for _ in range(draw(st.integers(1, 5))):
+        op = draw(st.sampled_from(["delete", "insert", "replace", "cut", "duplicate",
+                                   "indent", "truncate"]))
+        at = draw(st.integers(0, len(text)))
+        if op == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 20)):]
+        elif op == "insert":
+            text = text[:at] + draw(st.one_of(
+                st.text(max_size=5),
+                st.sampled_from(["{", "}", "[", "]", ":", "- ", "\t", "\n", '"', "'", "&a ",
+                                 "*a", "!Ref ", "!!python/object:os.system ", "? ", "<<: ",
+                                 "${", "%{", "<<EOF\n", "#", "//", "/*", "\\", "\x00",
+                                 "\ufeff", "\r"]))) + text[at:]
+        elif op == "replace" and text:
+            at = min(at, len(text) - 1)
+            text = text[:at] + draw(st.characters()) + text[at + 1:]
+        elif op == "cut":
+            lines = text.splitlines(keepends=True)
+            if lines:
+                index = draw(st.integers(0, len(lines) - 1))
+                del lines[index]
+                text = "".join(lines)
+        elif op == "duplicate":
+            lines = text.splitlines(keepends=True)
+            if lines:
+                index = draw(st.integers(0, len(lines) - 1))
+                lines.insert(index, lines[index])
+                text = "".join(lines)
+        elif op == "indent":
+            lines = text.splitlines(keepends=True)
+            if lines:
+                index = draw(st.integers(0, len(lines) - 1))
+                lines[index] = draw(st.sampled_from(["", " ", "  ", "\t"])) + lines[index]
+                text = "".join(lines)
+        elif op == "truncate":
+            text = text[:at]
+    encoding = draw(st.sampled_from(["str", "str", "str", "utf-8", "utf-8-sig", "utf-16",
+                                     "latin-1"]))
+    if encoding == "str":
+        return name, text
+    return name, text.encode(encoding, errors="replace")
+
+
+# --------------------------------------------------------------------------- the tests
+
+#: Every target: its name (for scripts/fuzz.py) and the inputs it draws.
+TARGETS: dict[str, st.SearchStrategy] = {
+    "mutated-templates": mutated_templates(),
+    "generated-templates": generated_templates(),
+    "generated-terraform": generated_terraform(),
+    "mutated-terraform": mutated_terraform(),
+    "mutated-text": mutated_text(),
+    "mutated-generated-text": st.one_of(
+        mutated_text(generated_templates()), mutated_text(generated_terraform())),
+}
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["mutated-templates"])
+def test_mutated_templates_never_crash(case: tuple[str, str]) -> None:
+    check_input(*case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["generated-templates"])
+def test_generated_templates_never_crash(case: tuple[str, str]) -> None:
+    check_input(*case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["generated-terraform"])
+def test_generated_terraform_never_crashes(case: tuple[str, str]) -> None:
+    check_input(*case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["mutated-terraform"])
+def test_mutated_terraform_never_crashes(case: tuple[str, str]) -> None:
+    check_input(*case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["mutated-text"])
+def test_damaged_files_never_crash(case: tuple[str, str | bytes]) -> None:
+    check_input(*case)
+
+
+@FUZZ_SETTINGS
+@given(case=TARGETS["mutated-generated-text"])
+def test_damaged_generated_files_never_crash(case: tuple[str, str | bytes]) -> None:
+    check_input(*case)
+
+
+def test_seeds_cover_every_format() -> None:
+    """The fuzzers start from every kind of file esmlint reads."""
+    kinds = {kind for kind, _ in STRUCTURED_SEEDS}
+    assert {"yaml", "json", "plan", "tfjson"} <= kinds
+    assert TF_SEEDS
+    assert "AWS::Serverless::Function" in CFN_PROPERTIES
+    assert "aws_lambda_event_source_mapping" in TF_ATTRIBUTES
+
+
+@pytest.mark.parametrize("levels", [3, 9])
+def test_alias_bomb_is_cheap(levels: int) -> None:
+    """9**9 strings written with aliases: shared, never expanded, in every position."""
+    template = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}
+    payload = bomb(levels)
+    for index, rtype in enumerate(CFN_TYPES + ["AWS::Serverless::Function"]):
+        props = {name: payload for name in CFN_PROPERTIES.get(rtype, [])}
+        template["Resources"][f"R{index}"] = {"Type": rtype, "Properties": props,
+                                              "Metadata": payload}
+    template["Globals"] = {"Function": {name: payload for name in
+                                        CFN_PROPERTIES.get("AWS::Serverless::Function", [])}}
+    check_input("template.yaml", to_yaml(template))
