@@ -18,6 +18,54 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = REPO / "fixtures"
 
+#: A CloudFormation template with one known problem: queue visibility 10 s < function
+#: timeout 30 s (ESM101, error, on the mapping "Mapping"). The role is outside the template.
+CFN_QUEUE_TOO_SHORT = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 10
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "def handler(e, c): pass"}
+      Timeout: 30
+      Role: arn:aws:iam::123456789012:role/external
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Queue.Arn
+"""
+
+#: A SAM template with one known problem: queue visibility 10 s < function timeout 30 s
+#: (ESM101, error, at the SQS event "Jobs" on line 16, column 9).
+SAM_QUEUE_TOO_SHORT = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 10
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Timeout: 30
+      Events:
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue.Arn
+"""
+
 
 @dataclass
 class Run:

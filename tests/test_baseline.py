@@ -6,32 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import baseline
 from esmlint.findings import Finding, Severity
 
 # ESM101 on Mapping: visibility 10 s < timeout 30 s.
-TEMPLATE = """
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      Code: {ZipFile: "def handler(e, c): pass"}
-      Timeout: 30
-      Role: arn:aws:iam::123456789012:role/external
-  Mapping:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      FunctionName: !Ref Worker
-      EventSourceArn: !GetAtt Queue.Arn
-"""
+TEMPLATE = CFN_QUEUE_TOO_SHORT
 
 # A second function on the same queue: a new ESM101 finding, on OtherMapping.
 NEW_MAPPING = """

@@ -16,6 +16,7 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import discover, engine, loaders
 from esmlint.cli import _use_color, exit_code
@@ -27,27 +28,7 @@ from esmlint.rule import report
 from esmlint.values import Loc, known
 
 # Queue visibility 10 s < function timeout 30 s: ESM101 (error).
-BAD = """
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      Code: {ZipFile: "def handler(e, c): pass"}
-      Timeout: 30
-      Role: arn:aws:iam::123456789012:role/external
-  Mapping:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      FunctionName: !Ref Worker
-      EventSourceArn: !GetAtt Queue.Arn
-"""
+BAD = CFN_QUEUE_TOO_SHORT
 
 # Visibility 60 s: at least the timeout, below 6 x 30 s: ESM102 (warning) only.
 WARN = BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: 60")

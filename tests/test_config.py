@@ -12,32 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import config as cfg
 from esmlint.engine import lint_paths
 
 # Visibility 10 s < timeout 30 s: ESM101 (error) on Mapping. No redrive policy: ESM111.
-BAD = """
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      Code: {ZipFile: "def handler(e, c): pass"}
-      Timeout: 30
-      Role: arn:aws:iam::123456789012:role/external
-  Mapping:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      FunctionName: !Ref Worker
-      EventSourceArn: !GetAtt Queue.Arn
-"""
+BAD = CFN_QUEUE_TOO_SHORT
 
 # Visibility 60 s: at least the timeout but below 6 x 30 s: ESM102 (warning), not ESM101.
 WARN = BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: 60")

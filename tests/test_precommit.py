@@ -20,32 +20,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SAM_QUEUE_TOO_SHORT
 
 REPO = Path(__file__).resolve().parents[1]
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extras")
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "def handler(e, c): pass"
-      Timeout: 30
-      Events:
-        Jobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Queue.Arn
-"""
+TEMPLATE = SAM_QUEUE_TOO_SHORT
 
 CLEAN = TEMPLATE.replace("VisibilityTimeout: 10", "VisibilityTimeout: 180")
 

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import SAM_QUEUE_TOO_SHORT
 
 from esmlint import engine, reporters
 from esmlint.findings import Finding, Severity
@@ -34,27 +35,7 @@ SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 
 # SAM: queue visibility 10 s < function timeout 30 s (ESM101, error) on line 16; the
 # queue itself has no dead-letter queue (ESM111, warning).
-BAD = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "def handler(e, c): pass"
-      Timeout: 30
-      Events:
-        Jobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Queue.Arn
-"""
+BAD = SAM_QUEUE_TOO_SHORT
 
 # Visibility 60 s: ESM102 (warning) instead of ESM101.
 WARN = BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: 60")

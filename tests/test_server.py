@@ -17,32 +17,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import esmlint_command, program_env
+from conftest import SAM_QUEUE_TOO_SHORT, esmlint_command, program_env
 
 from esmlint.reporters import rule_url
 
 # ESM101 (error) at the SAM event "Jobs" on line 16, column 9; ESM112 (info) there too.
-BAD = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "def handler(e, c): pass"
-      Timeout: 30
-      Events:
-        Jobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Queue.Arn
-"""
+BAD = SAM_QUEUE_TOO_SHORT
 
 WORKFLOW = "name: build\non: [push]\njobs: {test: {runs-on: ubuntu-latest}}\n"
 

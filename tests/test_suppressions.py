@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import config as cfg
 from esmlint import engine, loaders, suppress
@@ -54,27 +55,7 @@ Resources:
 """
 
 # ESM101 on Mapping (line 15).
-CFN = """
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      Code: {ZipFile: "def handler(e, c): pass"}
-      Timeout: 30
-      Role: arn:aws:iam::123456789012:role/external
-  Mapping:
-    Type: AWS::Lambda::EventSourceMapping
-    Properties:
-      FunctionName: !Ref Worker
-      EventSourceArn: !GetAtt Queue.Arn
-"""
+CFN = CFN_QUEUE_TOO_SHORT
 
 RULES = ("ESM101", "ESM301", "ESM002")
 
