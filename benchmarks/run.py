@@ -146,24 +146,34 @@ def scaling(sizes: list[int], repeat: int) -> list[dict]:
         path.write_text(synthetic(size), encoding="utf-8")
         seconds = timed([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
                          str(path)], repeat)
-        peak = peak_memory([sys.executable, "-m", "esmlint", "check", "--fail-on", "never",
-                            str(path)])
+        peak = peak_memory(["check", "--fail-on", "never", str(path)])
         rows.append({"functions": size, "seconds": seconds, "peak_mib": peak,
                      "bytes": path.stat().st_size})
     return rows
 
 
-def peak_memory(cmd: list[str]) -> float | None:
-    """Peak resident memory of a child process in MiB (Linux/macOS), or None."""
+def peak_memory(args: list[str]) -> float | None:
+    """Peak resident memory, in MiB, of one esmlint run in its own process (Linux/macOS).
+
+    The run reports its own maximum: the children's figure from getrusage is the maximum
+    over every child so far, cfn-lint included, and says nothing about this one.
+    """
+    probe = (
+        "import resource, runpy, sys\n"
+        "sys.argv = ['esmlint', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('esmlint', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(peak if sys.platform == 'darwin' else peak * 1024, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, *args], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=False)
     try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
+        return round(int(proc.stderr.strip().splitlines()[-1]) / 2**20, 1)
+    except (ValueError, IndexError):
         return None
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    value = max(after, before)
-    return round(value / 1024, 1) if sys.platform != "darwin" else round(value / 2**20, 1)
 
 
 def cfn_lint_command() -> list[str]:
@@ -177,7 +187,10 @@ def cfn_lint_command() -> list[str]:
 
 def relint(lines: int = 500, repeat: int = 20) -> dict:
     """What the language server does on a change: lint one buffer in a warm process."""
-    from esmlint.server import lint_source
+    from esmlint.cli import lint_buffer  # what the server runs on every change
+
+    def lint_source(path: str, text: str) -> None:
+        lint_buffer(path, text, explicit=False)
 
     functions = max(1, lines // 32)
     text = synthetic(functions)
