@@ -85,7 +85,7 @@ def check(model, options):
                 continue  # unknown, or ESM105's
             for timeout_when, timeout_val in branches(fn.timeout, default(3, fn.loc)):
                 timeout = as_number(timeout_val.value) if timeout_val.known else None
-                if timeout is None or timeout <= 0:
+                if timeout is None or not math.isfinite(timeout) or timeout <= 0:
                     continue
                 if timeout >= per_record * size * (1 - 1e-9):
                     continue

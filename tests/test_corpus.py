@@ -58,3 +58,24 @@ def test_corpus_findings_are_located(corpus_run) -> None:
         assert finding["message"]
         if not finding["path"].endswith(".json") or finding["line"]:
             assert finding["line"] >= 1, finding
+
+
+def test_terraform_corpus_is_linted() -> None:
+    """The Terraform files of the corpus (HCL modules) are read, each one, without ESM001
+    or internal error; the whole-corpus run above walks them too."""
+    files = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file()
+                   and p.name.endswith((".tf", ".tf.json")))
+    assert files, "the corpus has Terraform modules"
+    proc = subprocess.run(
+        [sys.executable, "-m", "esmlint", "check", *files, "--format", "json",
+         "--severity", "info", "--fail-on", "never"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["summary"]["files"] == len(files)
+    bad = [f"{f['path']}:{f['line']}: {f['message']}" for f in data["findings"]
+           if f["rule"] == "ESM001" or f["name"] == "internal-error"
+           or "internal error" in f["message"]]
+    assert bad == []

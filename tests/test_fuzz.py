@@ -23,6 +23,7 @@ The default run is small (``FUZZ_EXAMPLES``, 100 per test) and takes a few secon
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -64,8 +65,10 @@ class Hang(Exception):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: int = TIME_LIMIT) -> Iterator[None]:
-    """Raise :class:`Hang` in the block after ``seconds`` (Unix main thread only)."""
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`Hang` in the block after ``seconds`` (default :data:`TIME_LIMIT`;
+    Unix main thread only)."""
+    seconds = seconds or TIME_LIMIT
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -83,7 +86,8 @@ def time_limit(seconds: int = TIME_LIMIT) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_WORKDIR = tempfile.mkdtemp(prefix="esmlint-fuzz-")
+_TEMP = tempfile.TemporaryDirectory(prefix="esmlint-fuzz-")  # removed at exit; stays empty
+_WORKDIR = _TEMP.name
 
 
 def check_input(name: str, payload: str | bytes) -> None:
@@ -107,6 +111,8 @@ def check_input(name: str, payload: str | bytes) -> None:
         if loaded.error:
             assert isinstance(loaded.error, str) and loaded.error
             assert "internal error" not in loaded.error
+            # A file that cannot be parsed is reported where it breaks.
+            assert loaded.line >= 1 and loaded.column >= 1, loaded.error
             return
         if loaded.model is None:
             return
@@ -210,6 +216,21 @@ def _harvest() -> tuple[dict[str, list[str]], list[str], dict[str, list[str]]]:
 CFN_PROPERTIES, ALL_PROPERTIES, TF_ATTRIBUTES = _harvest()
 CFN_TYPES = sorted(CFN_PROPERTIES) or ["AWS::Lambda::Function"]
 TF_TYPES = sorted(TF_ATTRIBUTES) or ["aws_lambda_function"]
+ID_PREFIXES = ["F", "Fn", "Q", "Queue", "Dlq", "Role", "Topic", "M", "S", "Table", "Key",
+               "Alias", "P", "Bucket", "Rule"]
+
+
+def _seed_ids() -> list[str]:
+    """Logical IDs and parameter names the seeds use most (references hit them)."""
+    counts: dict[str, int] = {}
+    for kind, data in STRUCTURED_SEEDS:
+        if kind in ("yaml", "json"):
+            for section in ("Resources", "Parameters"):
+                body = data.get(section)
+                for name in body if isinstance(body, dict) else ():
+                    if isinstance(name, str):
+                        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda n: (-counts[n], n))[:80]
 
 
 # --------------------------------------------------------------------------- values
@@ -284,7 +305,8 @@ def intrinsics(children: st.SearchStrategy, names: list[str]) -> st.SearchStrate
 
 def values(names: list[str] | None = None, keys: list[str] | None = None
            ) -> st.SearchStrategy:
-    """Any value a template can hold, hostile ones included."""
+    """Any value a template can hold, hostile ones included (build it once: strategies
+    are costly to make)."""
     names = names or NAMES
     key = st.one_of(st.sampled_from(keys or ALL_PROPERTIES or ["Type"]), st.text(max_size=6))
     return st.recursive(
@@ -296,6 +318,12 @@ def values(names: list[str] | None = None, keys: list[str] | None = None
         ),
         max_leaves=10,
     )
+
+
+#: Names references point at: the seeds' logical IDs, generated ones, missing ones.
+ALL_NAMES = sorted(set(_seed_ids() + [f"{p}{i}" for p in ID_PREFIXES for i in range(8)]
+                       + NAMES))
+HOSTILE = values(ALL_NAMES)
 
 
 # --------------------------------------------------------------------------- writing
@@ -364,9 +392,14 @@ def to_json(data: Any, indent: int | None = 1) -> str:
     return json.dumps(data, indent=indent, ensure_ascii=False, default=str)
 
 
-def bomb(levels: int) -> list:
-    """A YAML "billion laughs": 9**levels strings, written in a few lines with aliases."""
-    current: list = ["lol"] * 9
+def bomb(levels: int, mappings: bool = False) -> Any:
+    """A YAML "billion laughs": 9**levels values, written in a few lines with aliases."""
+    if mappings:
+        current: Any = {k: "lol" for k in "abcdefghi"}
+        for _ in range(levels - 1):
+            current = dict.fromkeys("abcdefghi", current)
+        return current
+    current = ["lol"] * 9
     for _ in range(levels - 1):
         current = [current] * 9
     return current
@@ -393,21 +426,11 @@ def _slots(data: Any) -> list[tuple[Any, Any]]:
     return found
 
 
-def _resource_names(data: Any) -> list[str]:
-    resources = data.get("Resources") if isinstance(data, dict) else None
-    names = [k for k in resources if isinstance(k, str)] if isinstance(resources, dict) else []
-    params = data.get("Parameters") if isinstance(data, dict) else None
-    if isinstance(params, dict):
-        names += [k for k in params if isinstance(k, str)]
-    return names[:40] + NAMES
-
-
 @st.composite
 def mutated_data(draw: st.DrawFn, data: Any, shareable: bool) -> Any:
     """``data`` (a fresh copy) with up to six mutations."""
     data = json.loads(json.dumps(data, default=str))  # a private copy
-    names = _resource_names(data)
-    hostile = values(names)
+    hostile = HOSTILE
     for _ in range(draw(st.integers(0, 6))):
         slots = _slots(data)
         if not slots:
@@ -428,16 +451,19 @@ def mutated_data(draw: st.DrawFn, data: Any, shareable: bool) -> Any:
         elif op == "type":
             # The same value with another type: "5" for 5, [x] for x, {"x": x}...
             value = container[key]
-            container[key] = draw(st.sampled_from([
-                str(value), [value], {"Value": value}, None,
-                value if not isinstance(value, str) else value * 3]))
+            if isinstance(value, (dict, list)):  # str() of a shared bomb would be huge
+                container[key] = draw(st.sampled_from([[value], {"Value": value}, None, "x"]))
+            else:
+                container[key] = draw(st.sampled_from([
+                    str(value), [value], {"Value": value}, None,
+                    value * 3 if isinstance(value, str) and len(value) < 1000 else value]))
         elif op == "share":
             other, other_key = slots[draw(st.integers(0, len(slots) - 1))]
             target = other[other_key]
             if isinstance(target, (dict, list)) and not _contains(target, container):
                 container[key] = target  # a YAML alias: the same object in two places
         elif op == "bomb":
-            container[key] = bomb(draw(st.integers(2, 9)))
+            container[key] = bomb(draw(st.integers(2, 9)), mappings=draw(st.booleans()))
     return data
 
 
@@ -477,30 +503,136 @@ def mutated_templates(draw: st.DrawFn) -> tuple[str, str]:
 # --------------------------------------------------------------------------- generating
 
 
+def _harvest_values() -> dict[tuple[str, str], list[Any]]:
+    """Values the seeds give each property of each resource type (up to 12 distinct)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, data in STRUCTURED_SEEDS:
+        resources = data.get("Resources") if kind in ("yaml", "json") else None
+        for resource in resources.values() if isinstance(resources, dict) else ():
+            if not (isinstance(resource, dict) and isinstance(resource.get("Type"), str)):
+                continue
+            props = resource.get("Properties")
+            for name, value in props.items() if isinstance(props, dict) else ():
+                seen = found.setdefault((resource["Type"], name), {})
+                if len(seen) < 12:
+                    seen.setdefault(json.dumps(value, sort_keys=True, default=str), value)
+    return {key: list(seen.values()) for key, seen in found.items()}
+
+
+EXAMPLE_VALUES = _harvest_values()
+#: The types esmlint models, drawn most of the time; the others now and then.
+CORE_TYPES = [t for t in (
+    "AWS::Serverless::Function", "AWS::Lambda::Function", "AWS::SQS::Queue",
+    "AWS::Lambda::EventSourceMapping", "AWS::IAM::Role", "AWS::IAM::Policy",
+    "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::Lambda::EventInvokeConfig",
+    "AWS::Lambda::Permission", "AWS::Kinesis::Stream", "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket", "AWS::Events::Rule", "AWS::Lambda::Alias", "AWS::Lambda::Version",
+    "AWS::Lambda::Url", "AWS::KMS::Key", "AWS::IAM::ManagedPolicy",
+) if t in CFN_PROPERTIES or t == "AWS::Serverless::Function"]
+RESOURCE_TYPES = st.one_of(
+    st.sampled_from(CORE_TYPES),
+    st.sampled_from(CFN_TYPES + ["Custom::Thing", "AWS::Made::Up", "AWS::Serverless::Api"]),
+)
+_FIRST_TYPES = [
+    ["AWS::Serverless::Function", "AWS::Lambda::Function"],
+    ["AWS::SQS::Queue", "AWS::Lambda::EventSourceMapping", "AWS::Kinesis::Stream",
+     "AWS::SNS::Topic", "AWS::S3::Bucket", "AWS::Lambda::EventInvokeConfig"],
+    ["AWS::Lambda::EventSourceMapping", "AWS::IAM::Role", "AWS::Lambda::Permission",
+     "AWS::SQS::Queue"],
+]
+_PROPERTY_LISTS = {rtype: st.lists(st.sampled_from(names), min_size=1, max_size=8, unique=True)
+                   for rtype, names in CFN_PROPERTIES.items() if names}
+
+
+def references(ids: list[str]) -> st.SearchStrategy:
+    """Ref, GetAtt and Sub naming the template's own resources (and a missing one)."""
+    rid = st.sampled_from(ids + ["Missing"])
+    attr = st.sampled_from(["Arn", "QueueName", "StreamArn", "TopicArn", "Name", "QueueUrl"])
+    return st.one_of(
+        st.builds(lambda r: {"Ref": r}, rid),
+        st.builds(lambda r, a: {"Fn::GetAtt": [r, a]}, rid, attr),
+        st.builds(lambda r, a: {"Fn::Sub": f"${{{r}.{a}}}"}, rid, attr),
+        st.builds(lambda r: {"Fn::Sub": f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:"
+                                        f"${{AWS::AccountId}}:${{{r}.QueueName}}"}, rid),
+        st.builds(lambda r: {"Fn::Sub": f"arn:aws:lambda:::function:${{{r}}}"}, rid),
+    )
+
+
+#: Properties that link resources: mostly references to the template's own resources.
+LINKS = {"FunctionName", "EventSourceArn", "Role", "TargetArn", "Endpoint", "TopicArn",
+         "DestinationArn", "TargetFunctionArn", "Roles", "RoleName", "Destination"}
+SAM_EVENT_TYPES = ["SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB",
+                   "SelfManagedKafka", "SNS", "S3", "EventBridgeRule", "CloudWatchEvent",
+                   "Schedule", "ScheduleV2", "CloudWatchLogs", "IoTRule", "Cognito", "Api",
+                   "HttpApi", "AlexaSkill", "Bogus"]
+
+
+def _event_properties() -> list[str]:
+    names: set[str] = set()
+    for (rtype, prop), examples in EXAMPLE_VALUES.items():
+        if rtype == "AWS::Serverless::Function" and prop == "Events":
+            for events in examples:
+                for event in events.values() if isinstance(events, dict) else ():
+                    props = event.get("Properties") if isinstance(event, dict) else None
+                    names.update(k for k in props if isinstance(k, str)) \
+                        if isinstance(props, dict) else None
+    return sorted(names) or ["Queue"]
+
+
+EVENT_PROPERTIES = _event_properties()
+
+
+@st.composite
+def sam_events(draw: st.DrawFn, refs: st.SearchStrategy) -> dict:
+    """SAM Events whose sources are the template's own resources."""
+    events: dict[str, Any] = {}
+    for index in range(draw(st.integers(1, 3))):
+        etype = draw(st.sampled_from(SAM_EVENT_TYPES))
+        props: dict[str, Any] = {}
+        for key in ("Queue", "Stream", "Bucket", "Topic", "Broker", "Cluster"):
+            if draw(st.integers(0, 2)) == 0:
+                props[key] = draw(refs)
+        for key in draw(st.lists(st.sampled_from(EVENT_PROPERTIES), max_size=4, unique=True)):
+            props[key] = draw(st.one_of(refs, HOSTILE, st.sampled_from(STRINGS)))
+        events[f"E{index}"] = {"Type": etype, "Properties": props}
+    return events
+
+
 @st.composite
 def generated_templates(draw: st.DrawFn) -> tuple[str, str]:
-    """SAM or CloudFormation built from scratch: known types and property names."""
+    """SAM or CloudFormation built from scratch: the types esmlint reads with the property
+    names and values the seeds use, references between the generated resources, and
+    hostile values mixed in."""
     sam = draw(st.booleans())
     count = draw(st.integers(1, 8))
-    ids = [draw(st.sampled_from(["F", "Fn", "Q", "Queue", "Dlq", "Role", "Topic", "M", "S",
-                                 "Table", "Key", "Alias", "P", "Bucket", "Rule"])) + str(i)
-           for i in range(count)]
-    names = ids + NAMES
-    hostile = values(names)
-    types = CFN_TYPES + ["AWS::Serverless::Function", "Custom::Thing", "AWS::Made::Up"]
+    ids = [draw(st.sampled_from(ID_PREFIXES)) + str(i) for i in range(count)]
+    refs = references(ids)
     resources: dict[str, Any] = {}
-    for rid in ids:
-        rtype = draw(st.sampled_from(types))
-        known_props = CFN_PROPERTIES.get(rtype, [])
+    for index, rid in enumerate(ids):
+        # A function and something that invokes it first; then anything.
+        rtype = draw(st.sampled_from(_FIRST_TYPES[index]) if index < len(_FIRST_TYPES)
+                     else RESOURCE_TYPES)
         props: dict[str, Any] = {}
-        for prop in draw(st.lists(st.sampled_from(known_props), max_size=6, unique=True)
-                         if known_props else st.just([])):
-            props[prop] = draw(hostile)
+        names = _PROPERTY_LISTS.get(rtype)
+        for prop in draw(names) if names is not None else []:
+            examples = EXAMPLE_VALUES.get((rtype, prop), [])
+            choice = draw(st.integers(0, 9))
+            if prop in LINKS and choice < 8:
+                props[prop] = draw(refs)
+            elif prop == "Events" and choice < 8:
+                props[prop] = draw(sam_events(refs))
+            elif examples and choice < 5:
+                props[prop] = draw(st.sampled_from(examples))
+            elif choice < 8:
+                props[prop] = draw(refs)
+            else:
+                props[prop] = draw(HOSTILE)
         resource: dict[str, Any] = {"Type": rtype, "Properties": props}
+        if draw(st.integers(0, 19)) == 0:
+            resource["Properties"] = draw(HOSTILE)
         if draw(st.integers(0, 9)) == 0:
-            resource["Properties"] = draw(hostile)
-        if draw(st.integers(0, 9)) == 0:
-            resource["DependsOn"] = draw(st.lists(st.sampled_from(names), max_size=3))
+            resource["DependsOn"] = draw(st.lists(st.sampled_from(ids + ["Missing"]),
+                                                  max_size=3))
         if draw(st.integers(0, 9)) == 0:
             resource["Condition"] = draw(st.sampled_from(["IsProd", "Missing"]))
         resources[rid] = resource
@@ -510,17 +642,17 @@ def generated_templates(draw: st.DrawFn) -> tuple[str, str]:
         if draw(st.booleans()):
             template["Globals"] = {"Function": draw(st.dictionaries(
                 st.sampled_from(CFN_PROPERTIES.get("AWS::Serverless::Function", ["Timeout"])),
-                hostile, max_size=4))}
+                st.one_of(refs, HOSTILE), max_size=4))}
     if draw(st.booleans()):
         template["Parameters"] = {
             "Param": {"Type": draw(st.sampled_from(["String", "Number", "CommaDelimitedList",
                                                     "List<String>", 5])),
-                      "Default": draw(hostile)}}
+                      "Default": draw(st.one_of(refs, HOSTILE))}}
     if draw(st.booleans()):
-        template["Conditions"] = {"IsProd": {"Fn::Equals": ["a", draw(hostile)]}}
+        template["Conditions"] = {"IsProd": {"Fn::Equals": ["a", draw(HOSTILE)]}}
     if draw(st.booleans()):
         template["Mappings"] = {"M": {"K": draw(st.dictionaries(st.sampled_from(["A", "B"]),
-                                                                hostile, max_size=2))}}
+                                                                HOSTILE, max_size=2))}}
     template["Resources"] = resources
     if draw(st.booleans()):
         return "template.json", to_json(template)
@@ -546,67 +678,91 @@ tf_atoms = st.one_of(
     st.integers(-(10**25), 10**25).map(str),
     st.sampled_from(["0", "1", "3", "10", "900", "901", "-5.5", "1e999", "0.5", "1" * 50]),
     st.sampled_from(["true", "false", "null"]),
-    st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters='"\\\n$%'),
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126,
+                                   blacklist_characters='"\\$%'),
             max_size=10).map(lambda s: f'"{s}"'),
     st.sampled_from(['"${aws_sqs_queue.q.arn}"', '"arn:aws:sqs:us-east-1:1:q"', '"${var.x}-x"',
-                     '"%{if true}x%{endif}"', '"\\u00e9\\n"', '"$${literal}"', '"${"',
+                     '"%{if true}x%{endif}"', '"\\u00e9\\n"', '"$${literal}"',
                      '"arn:aws:lambda:us-east-1:123456789012:function:f"', '"*"',
                      '"sqs:ReceiveMessage"', '"SQS"', '"ReportBatchItemFailures"']),
     st.sampled_from(TF_REFS),
 )
 
-tf_exprs = st.recursive(
-    tf_atoms,
-    lambda ch: st.one_of(
+def _tf_compound(ch: st.SearchStrategy) -> st.SearchStrategy:
+    """Expressions made of smaller ones."""
+    return st.one_of(
         st.lists(ch, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
         st.lists(st.tuples(st.sampled_from(["a", "Effect", "Action", "Resource", "\"k\""]), ch),
                  max_size=3).map(lambda kv: "{" + ", ".join(f"{k} = {v}" for k, v in kv) + "}"),
         st.tuples(ch, st.sampled_from(["+", "-", "*", "/", "%", "==", "!=", "&&", "||", "<"]),
                   ch).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
         st.tuples(ch, ch, ch).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
-        ch.map(lambda x: f"!{x}"),
-        ch.map(lambda x: f"-{x}"),
-        ch.map(lambda x: f"({x})"),
+        st.tuples(st.sampled_from(["!", "-", "("]), ch).map(
+            lambda t: f"{t[0]}{t[1]}" + (")" if t[0] == "(" else "")),
         st.tuples(st.sampled_from(TF_FUNCTIONS), st.lists(ch, max_size=3)).map(
             lambda t: f"{t[0]}({', '.join(t[1])})"),
         st.tuples(ch, ch).map(lambda t: f"[for x in {t[0]} : {t[1]}]"),
         st.tuples(ch, ch).map(lambda t: f"{{for k, v in {t[0]} : k => {t[1]}}}"),
         st.tuples(ch, ch).map(lambda t: f"{t[0]}[{t[1]}]"),
-        ch.map(lambda x: f"{x}.arn"),
-        ch.map(lambda x: f"{x}[*].id"),
-        ch.map(lambda x: f"<<EOT\n{x}\nEOT\n"),
-    ),
-    max_leaves=8,
-)
+        st.tuples(ch, st.sampled_from([".arn", "[*].id", ".name"])).map(lambda t: t[0] + t[1]),
+    )
+
+
+# Three levels built by hand (st.recursive re-derives labels of its nested one_of trees on
+# every draw, which made generation a hundred times slower than linting).
+_TF_LEVEL1 = st.one_of(tf_atoms, _tf_compound(tf_atoms))
+_TF_LEVEL2 = st.one_of(tf_atoms, _tf_compound(_TF_LEVEL1))
+tf_exprs = st.one_of(tf_atoms, _tf_compound(_TF_LEVEL1), _tf_compound(_TF_LEVEL2))
+
+#: An attribute's value: an expression, now and then a heredoc holding one.
+_TF_VALUES = st.one_of(tf_exprs, tf_exprs.map(lambda x: f"<<-EOT\n  {x}\n  EOT"))
 
 TF_BLOCKS = ["destination_config", "on_failure", "scaling_config", "filter_criteria", "filter",
              "source_access_configuration", "dead_letter_config", "environment",
              "inline_policy", "statement", "lambda_function", "event_source", "dynamic"]
 
 
-@st.composite
-def tf_body(draw: st.DrawFn, attributes: list[str], depth: int = 0) -> str:
-    lines = []
-    for name in draw(st.lists(st.sampled_from(attributes or ["x"]), max_size=6, unique=True)):
-        lines.append(f"  {name} = {draw(tf_exprs)}")
-    if depth < 2:
-        for name in draw(st.lists(st.sampled_from(TF_BLOCKS), max_size=2)):
-            inner = draw(tf_body(["destination_arn", "type", "pattern", "uri", "target_arn",
-                                  "variables", "policy", "name", "for_each", "content"],
-                                 depth + 1))
-            lines.append(f"  {name} {{\n{inner}\n  }}")
-    return "\n".join(lines)
+TF_NESTED_ATTRIBUTES = ("destination_arn", "type", "pattern", "uri", "target_arn",
+                        "variables", "policy", "name", "for_each", "content")
+_TF_NESTED = st.lists(st.sampled_from(TF_BLOCKS), max_size=2)
+
+
+@functools.cache
+def tf_body(attributes: tuple[str, ...], depth: int = 0) -> st.SearchStrategy:
+    """Attributes and nested blocks of a block (strategies are made once: costly)."""
+    names = st.lists(st.sampled_from(attributes or ("x",)), max_size=6, unique=True)
+
+    @st.composite
+    def body(draw: st.DrawFn) -> str:
+        lines = [f"  {name} = {draw(_TF_VALUES)}" for name in draw(names)]
+        if depth < 2:
+            for name in draw(_TF_NESTED):
+                inner = draw(tf_body(TF_NESTED_ATTRIBUTES, depth + 1))
+                lines.append(f"  {name} {{\n{inner}\n  }}")
+        return "\n".join(lines)
+
+    return body()
 
 
 @st.composite
 def generated_terraform(draw: st.DrawFn) -> tuple[str, str]:
     """A Terraform module: resources of the types the fixtures use, generated values."""
     blocks = []
+    # A function, a queue and a mapping between them (what the rules look at), each
+    # with generated arguments; then resources of any type.
+    fixed = [("aws_lambda_function", "f"), ("aws_sqs_queue", "q"),
+             ("aws_lambda_event_source_mapping", "m")]
     for index in range(draw(st.integers(1, 6))):
-        rtype = draw(st.sampled_from(TF_TYPES + ["aws_sqs_queue", "aws_lambda_function"]))
-        name = draw(st.sampled_from(["q", "f", "r", "m", "a", f"x{index}"]))
-        blocks.append(f'resource "{rtype}" "{name}" {{\n'
-                      f"{draw(tf_body(TF_ATTRIBUTES.get(rtype, ['name'])))}\n}}")
+        if index < len(fixed) and draw(st.integers(0, 3)):
+            rtype, name = fixed[index]
+        else:
+            rtype = draw(st.sampled_from(TF_TYPES))
+            name = draw(st.sampled_from(["q", "f", "r", "m", "a", f"x{index}"]))
+        body = draw(tf_body(tuple(TF_ATTRIBUTES.get(rtype, ["name"]))))
+        if rtype == "aws_lambda_event_source_mapping" and draw(st.integers(0, 3)):
+            body = ("  function_name = aws_lambda_function.f.arn\n"
+                    "  event_source_arn = aws_sqs_queue.q.arn\n" + body)
+        blocks.append(f'resource "{rtype}" "{name}" {{\n{body}\n}}')
     if draw(st.booleans()):
         blocks.append("locals {\n" + "\n".join(
             f"  {n} = {draw(tf_exprs)}" for n in ("a", "b", "self")) + "\n}")
@@ -614,9 +770,9 @@ def generated_terraform(draw: st.DrawFn) -> tuple[str, str]:
         blocks.append(f'variable "x" {{\n  default = {draw(tf_exprs)}\n}}')
     if draw(st.booleans()):
         source = draw(st.sampled_from(["./", "./m", "../", "terraform-aws-modules/lambda/aws"]))
-        body = draw(tf_body(["function_name", "timeout", "event_source_mapping",
+        body = draw(tf_body(("function_name", "timeout", "event_source_mapping",
                              "allowed_triggers", "create_async_event_config",
-                             "destination_on_failure"]))
+                             "destination_on_failure")))
         blocks.append(f'module "m" {{\n  source = "{source}"\n{body}\n}}')
     text = "\n\n".join(blocks) + "\n"
     return "main.tf", text
@@ -748,11 +904,12 @@ def test_seeds_cover_every_format() -> None:
     assert "aws_lambda_event_source_mapping" in TF_ATTRIBUTES
 
 
+@pytest.mark.parametrize("mappings", [False, True])
 @pytest.mark.parametrize("levels", [3, 9])
-def test_alias_bomb_is_cheap(levels: int) -> None:
-    """9**9 strings written with aliases: shared, never expanded, in every position."""
+def test_alias_bomb_is_cheap(levels: int, mappings: bool) -> None:
+    """9**9 values written with aliases: shared, never expanded, in every position."""
     template = {"Transform": "AWS::Serverless-2016-10-31", "Resources": {}}
-    payload = bomb(levels)
+    payload = bomb(levels, mappings)
     for index, rtype in enumerate(CFN_TYPES + ["AWS::Serverless::Function"]):
         props = {name: payload for name in CFN_PROPERTIES.get(rtype, [])}
         template["Resources"][f"R{index}"] = {"Type": rtype, "Properties": props,

@@ -61,6 +61,8 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
     lower = path.lower()
     if lower.endswith((".tf", ".tf.json")):
         return _load_terraform(path, text)
+    if not text.strip("\ufeff \t\r\n"):
+        return LoadResult(path, is_template=False)  # empty: nothing to lint, JSON or not
     if _sniff_plan(text):
         from .terraform_plan import decode_plan, load_plan
 
@@ -69,8 +71,17 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
             return LoadResult(path, is_template=True, model=load_plan(path, plan),
                               format="terraform-plan")
     try:
-        if path.endswith(".json") or text.lstrip("\ufeff \t\r\n").startswith("{"):
+        if path.lower().endswith(".json"):
             data = _decode_json(text)
+        elif text.lstrip("\ufeff \t\r\n").startswith("{"):
+            # JSON (CDK's *.template), or YAML written in flow style: JSON's error wins.
+            try:
+                data = _decode_json(text)
+            except DecodeError as json_error:
+                try:
+                    data = decode(text)
+                except DecodeError:
+                    raise json_error from None
         else:
             data = decode(text)
     except DecodeError as exc:
@@ -128,8 +139,9 @@ def _decode_json(text: str) -> object:
     """
     import json
 
-    from .yaml import MAX_DEPTH, BoundError, DecodeError, decode, unmarked
+    from .yaml import MAX_DEPTH, BoundError, DecodeError, decode, unmarked, valid_json_escapes
 
+    text = valid_json_escapes(text)
     try:
         plain = json.loads(text)
     except RecursionError:

@@ -1057,8 +1057,13 @@ class Builder:
             return True
         body = props.get("DefinitionBody", props.get("Body"))
         stack = [body]
+        seen: set[int] = set()  # YAML aliases share containers: each is walked once
         while stack:
             node = stack.pop()
+            if isinstance(node, (dict, list)):
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             if isinstance(node, dict):
                 if "timeoutInMillis" in node or "Fn::Transform" in node:
                     return True

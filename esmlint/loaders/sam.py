@@ -106,12 +106,21 @@ def managed_policy_arns() -> dict:
     return {}
 
 
-def merge_globals(global_props: Any, local: Any) -> Any:
-    """SAM's Globals merge: local wins for scalars, lists concatenate, dicts merge."""
+def merge_globals(global_props: Any, local: Any, _memo: dict | None = None) -> Any:
+    """SAM's Globals merge: local wins for scalars, lists concatenate, dicts merge.
+
+    ``_memo`` merges each pair of mappings once: YAML aliases can share one mapping
+    thousands of times on both sides (an alias bomb), and the result stays shared.
+    """
     if isinstance(global_props, dict) and isinstance(local, dict):
         if is_intrinsic(global_props) or is_intrinsic(local):
             return local
+        memo: dict = {} if _memo is None else _memo
+        pair = (id(global_props), id(local))
+        if pair in memo:
+            return memo[pair]
         merged = type(local)() if hasattr(local, "marks") else {}
+        memo[pair] = merged
         if hasattr(merged, "marks"):
             merged.line, merged.column = local.line, local.column
         for key, value in global_props.items():
@@ -119,7 +128,8 @@ def merge_globals(global_props: Any, local: Any) -> Any:
             if hasattr(merged, "marks") and hasattr(global_props, "marks"):
                 merged.marks[key] = global_props.marks.get(key, (0, 0))
         for key, value in local.items():
-            merged[key] = merge_globals(global_props[key], value) if key in global_props else value
+            merged[key] = merge_globals(global_props[key], value, memo) \
+                if key in global_props else value
             if hasattr(merged, "marks"):
                 merged.marks[key] = local.marks.get(key, (0, 0))
         return merged

@@ -812,9 +812,9 @@ class Evaluator:
             if isinstance(value, dict):
                 if isinstance(key, (str, int, float)) and str(key) in value:
                     value = value[str(key)] if str(key) in value else value[key]
-                elif key in value:
+                elif isinstance(key, (str, int, float, bool)) and key in value:
                     value = value[key]
-                else:
+                else:  # a list or map as a key (unhashable) names nothing either
                     return Unknown(f"no attribute {key!r}")
             elif isinstance(value, list):
                 index = key if isinstance(key, int) else _int(key)

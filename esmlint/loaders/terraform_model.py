@@ -637,8 +637,8 @@ class TfBuilder:
                 if res.kind not in kinds:
                     continue
                 name = literal(res.get("name"))
-                if name is not None and (plain == name or plain.endswith(("/" + name,
-                                                                          ":" + name))):
+                if isinstance(name, str) and (plain == name or plain.endswith(("/" + name,
+                                                                               ":" + name))):
                     return res
                 arn = res.arn.literal() if res.arn is not None else None
                 if arn is not None and arn == plain:

@@ -45,6 +45,11 @@ def looks_like_plan(data: object) -> bool:
         "planned_values" in data or "resource_changes" in data)
 
 
+def _list(value: Any) -> list:
+    """``value`` when it is a list, else nothing (a broken plan has other types)."""
+    return value if isinstance(value, list) else []
+
+
 def _strip_index(address: str) -> str:
     return _INDEX.sub("", address)
 
@@ -171,7 +176,7 @@ class PlanLoader:
             values = prior.get("values")
             if isinstance(values, dict):
                 self.walk_module(values.get("root_module"), self.prior)
-        for change in self.data.get("resource_changes") or []:
+        for change in _list(self.data.get("resource_changes")):
             if isinstance(change, dict) and isinstance(change.get("address"), str):
                 self.changes[change["address"]] = change
         for address in list(self.planned) + list(self.prior) + list(self.changes):
@@ -186,17 +191,18 @@ class PlanLoader:
     def walk_module(self, module: Any, out: dict, depth: int = 0) -> None:
         if not isinstance(module, dict) or depth > 30:
             return
-        for resource in module.get("resources") or []:
+        for resource in _list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                 out.setdefault(resource["address"], resource)
-        for child in module.get("child_modules") or []:
+        for child in _list(module.get("child_modules")):
             self.walk_module(child, out, depth + 1)
 
     def walk_config(self, module: Any, path: tuple[str, ...], depth: int = 0) -> None:
         if not isinstance(module, dict) or depth > 30:
             return
         self.configs[path] = module
-        for name, call in (module.get("module_calls") or {}).items():
+        calls = module.get("module_calls")
+        for name, call in calls.items() if isinstance(calls, dict) else ():
             if isinstance(call, dict):
                 self.walk_config(call.get("module"), path + (name,), depth + 1)
 
@@ -204,7 +210,7 @@ class PlanLoader:
         config = self.configs.get(module)
         if config is None:
             return None
-        for resource in config.get("resources") or []:
+        for resource in _list(config.get("resources")):
             if isinstance(resource, dict) and resource.get("address") == relative:
                 return resource
         return None
@@ -217,7 +223,7 @@ class PlanLoader:
             return Unknown("references nested too deeply")
         if not isinstance(expr, dict):
             return Unknown("known after apply")
-        refs = [r for r in expr.get("references") or [] if isinstance(r, str)]
+        refs = [r for r in _list(expr.get("references")) if isinstance(r, str)]
         roots = []
         for ref in refs:
             if ref.startswith(("each.", "count.", "path.", "terraform.", "self.")):
@@ -334,6 +340,8 @@ class PlanLoader:
         entry = self.planned.get(address) or self.prior.get(address) or {}
         change = self.changes.get(address, {})
         module_address = change.get("module_address") or entry.get("module_address") or ""
+        if not isinstance(module_address, str):
+            module_address = ""  # a plan written by hand (or broken): no module
         if module is None:
             module = _module_path(module_address) if module_address else \
                 _module_path(".".join(address.split(".")[:-2]))
@@ -405,7 +413,7 @@ def _all_references(expr: Any, depth: int = 0) -> list[str]:
     if depth > 30:
         return []
     if isinstance(expr, dict):
-        refs = [r for r in expr.get("references") or [] if isinstance(r, str)]
+        refs = [r for r in _list(expr.get("references")) if isinstance(r, str)]
         for key, value in expr.items():
             if key not in ("references", "constant_value"):
                 refs.extend(_all_references(value, depth + 1))

@@ -13,6 +13,7 @@ so alias bombs cost nothing), and files over :data:`MAX_BYTES` are refused befor
 from __future__ import annotations
 
 import gc
+import re
 from typing import Any
 
 import yaml
@@ -51,6 +52,9 @@ class MDict(dict):
     def mark(self, key: Any) -> tuple[int, int]:
         return self.marks.get(key, (self.line, self.column))
 
+    def __repr__(self) -> str:
+        return preview(self)
+
 
 class MList(list):
     """A sequence that knows where it starts and where each item is."""
@@ -67,6 +71,26 @@ class MList(list):
         if 0 <= index < len(self.marks):
             return self.marks[index]
         return (self.line, self.column)
+
+    def __repr__(self) -> str:
+        return preview(self)
+
+
+def preview(value: Any, depth: int = 0) -> str:
+    """``repr`` of decoded data, bounded: small values read as Python writes them; large,
+    deep or alias-shared ones (an alias bomb unfolds to billions of items) are cut with
+    ``...``. ``str()`` of a template value in a message can never take long."""
+    if depth > 4:
+        return "..."
+    if isinstance(value, dict):
+        items = [f"{preview(k, depth + 1)}: {preview(v, depth + 1)}"
+                 for k, v in list(value.items())[:8]]
+        return "{" + ", ".join(items + (["..."] if len(value) > 8 else [])) + "}"
+    if isinstance(value, list):
+        items = [preview(v, depth + 1) for v in value[:8]]
+        return "[" + ", ".join(items + (["..."] if len(value) > 8 else [])) + "]"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def position(container: Any, key: Any) -> tuple[int, int]:
@@ -296,7 +320,13 @@ def decode(text: str) -> Any:
     """Decode YAML or JSON text; raise :class:`DecodeError` with the position on failure."""
     if len(text) > MAX_BYTES:
         raise BoundError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB; not parsed")
-    loader = _BaseLoader(text)
+    try:
+        loader = _BaseLoader(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate: text that is not Unicode
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise DecodeError(f"character U+{ord(text[exc.start]):04X} is not valid Unicode text",
+                          line, column) from None
     # The builder makes no reference cycles; the cyclic collector, running again and again
     # over millions of new containers, would only double the time a large file takes.
     collecting = gc.isenabled()
@@ -310,6 +340,17 @@ def decode(text: str) -> Any:
         if mark is not None:
             raise DecodeError(message, mark.line + 1, mark.column + 1) from None
         raise DecodeError(message) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; no mark
+        position = max(0, exc.position)
+        if _BaseLoader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        position = min(position, len(text))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(
+            str(exc.character)[:1] or "\0")
+        raise DecodeError(f"character #x{code:04x} is not allowed in YAML (a control "
+                          "character)", line, column) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
         raise DecodeError(first) from None
@@ -317,6 +358,31 @@ def decode(text: str) -> Any:
         if collecting:
             gc.enable()
         loader.dispose()
+
+
+_SURROGATE_ESCAPE = re.compile(
+    r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?")
+
+
+def valid_json_escapes(text: str) -> str:
+    """JSON text with each ``\\uD800``-style escape of a lone surrogate replaced by
+    ``\\uFFFD`` (same length, so positions stay right).
+
+    Python's JSON parser accepts lone surrogates, which are not Unicode: a finding naming
+    such a string could not be printed. A valid pair (high, then low) is kept.
+    """
+    if "\\u" not in text or not _SURROGATE_ESCAPE.search(text):
+        return text
+
+    def fix(match: re.Match) -> str:
+        slashes, first, second = match.group(1), match.group(2), match.group(3)
+        if len(slashes) % 2 == 0:
+            return match.group(0)  # an escaped backslash, then the letters "u d8..."
+        if second is not None and int(first, 16) <= 0xDBFF:
+            return match.group(0)  # a surrogate pair: one character
+        return slashes + "uFFFD" + ("\\uFFFD" if second is not None else "")
+
+    return _SURROGATE_ESCAPE.sub(fix, text)
 
 
 def load_json(text: str, **kwargs: Any) -> Any:
@@ -329,7 +395,7 @@ def load_json(text: str, **kwargs: Any) -> Any:
     import json
 
     try:
-        value = json.loads(text, **kwargs)
+        value = json.loads(valid_json_escapes(text), **kwargs)
     except RecursionError:
         raise ValueError(f"nesting deeper than {MAX_DEPTH} levels") from None
     stack = [(value, 0)]
