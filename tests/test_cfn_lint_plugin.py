@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SAM_QUEUE_TOO_SHORT
 
 from esmlint import engine
 from esmlint.findings import Severity
@@ -23,26 +24,8 @@ from esmlint.reporters import rule_url
 
 cfnlint = pytest.importorskip("cfnlint", reason="cfn-lint is a dependency of esmlint")
 
-SAM = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      VisibilityTimeout: 10
-  Worker:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      InlineCode: "def handler(e, c): pass"
-      Timeout: 30
-      Events:
-        Jobs:
-          Type: SQS
-          Properties:
-            Queue: !GetAtt Queue.Arn
+# The shared SAM template (ESM101 on Worker) plus a function that cfn-lint Metadata quiets.
+SAM = SAM_QUEUE_TOO_SHORT + """\
   Quiet:
     Type: AWS::Serverless::Function
     Metadata:

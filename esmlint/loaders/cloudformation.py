@@ -26,6 +26,7 @@ from ..model import (
     Statement,
 )
 from ..values import Loc, Sym, Token, Val, default, known, unknown
+from . import canonical as _canonical
 from .intrinsics import Resolver
 from .yaml import MDict, load_json
 
@@ -188,15 +189,7 @@ class Builder:
     def canonical(self, sym: Sym) -> Sym:
         """Replace ``GetAtt X.Arn`` / ``Ref X`` tokens by X's ARN or name as the model
         spells it, so that a policy written either way matches the resource."""
-        if not any(isinstance(p, Token) and p.kind == "attr" for p in sym.parts):
-            return sym
-        parts: list = []
-        for part in sym.parts:
-            if isinstance(part, Token) and part.kind == "attr":
-                parts.append(self.canonical_token(part))
-            else:
-                parts.append(part)
-        return Sym.of(*parts)
+        return _canonical.rewrite(sym, self.canonical_token)
 
     def canonical_token(self, token: Token) -> Any:
         rid, attr = token.ref, token.name
@@ -237,47 +230,10 @@ class Builder:
         return token
 
     def canonical_val(self, value: Val) -> Val:
-        if value.known and isinstance(value.value, Sym):
-            return Val(value.state, self.canonical(value.value), value.loc, value.reason,
-                       value.condition, value.extra)
-        return value
+        return _canonical.rewrite_val(value, self.canonical_token)
 
     def canonicalize(self) -> None:
-        policies: list[Policy] = []
-        for role in self.model.roles.values():
-            policies.extend(role.policies)
-            if role.trust is not None:
-                policies.append(role.trust)
-        for res in self.model.resources.values():
-            key_policy = res.props.get("key_policy")
-            if key_policy is not None and isinstance(key_policy.value, Policy):
-                policies.append(key_policy.value)
-            attached = res.props.get("resource_policies")
-            if attached is not None and attached.known:
-                policies.extend(attached.value)
-        for fn in self.model.functions:
-            dropped = fn.sam_dropped_role
-            if dropped is not None:
-                policies.extend(dropped.policies)
-        for fn in self.model.functions:
-            fn.dead_letter = self.canonical_val(fn.dead_letter)
-            for source in fn.sources:
-                source.arn = self.canonical_val(source.arn)
-        for config in self.model.invoke_configs:
-            config.on_failure = self.canonical_val(config.on_failure)
-            config.on_success = self.canonical_val(config.on_success)
-        for perm in self.model.permissions:
-            perm.source_arn = self.canonical_val(perm.source_arn)
-        seen: set[int] = set()
-        for policy in policies:
-            if id(policy) in seen:
-                continue
-            seen.add(id(policy))
-            for statement in policy.statements:
-                for name in ("resources", "not_resources"):
-                    items = getattr(statement, name)
-                    if items:
-                        setattr(statement, name, [self.canonical_val(v) for v in items])
+        _canonical.canonicalize(self.model, self.canonical_token)
 
     # -- resources ----------------------------------------------------------------
     def resource(self, rid: str, rtype: str, kind: str) -> Resource:

@@ -40,6 +40,7 @@ from ..model import (
     Statement,
 )
 from ..values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
+from . import canonical as _canonical
 from .terraform_expr import JsonDoc, Unknown, contains_unknown
 from .yaml import load_json
 
@@ -404,15 +405,7 @@ class TfBuilder:
 
     def canonical(self, sym: Sym) -> Sym:
         """References to resources of the model as the model spells their ARN or name."""
-        if not any(isinstance(p, Token) and p.kind == "attr" for p in sym.parts):
-            return sym
-        parts: list = []
-        for part in sym.parts:
-            if isinstance(part, Token) and part.kind == "attr":
-                parts.append(self.canonical_token(part))
-            else:
-                parts.append(part)
-        return Sym.of(*parts)
+        return _canonical.rewrite(sym, self.canonical_token)
 
     def canonical_token(self, token: Token) -> Any:
         address, attr = token.ref, token.name
@@ -437,47 +430,20 @@ class TfBuilder:
         return token
 
     def canonical_val(self, value: Val) -> Val:
-        if value.known and isinstance(value.value, Sym):
-            return Val(value.state, self.canonical(value.value), value.loc, value.reason,
-                       value.condition, value.extra)
-        return value
+        return _canonical.rewrite_val(value, self.canonical_token)
 
     def canonicalize(self) -> None:
-        policies: list[Policy] = []
-        for role in self.model.roles.values():
-            policies.extend(role.policies)
-            if role.trust is not None:
-                policies.append(role.trust)
-        for res in self.model.resources.values():
-            key_policy = res.props.get("key_policy")
-            if key_policy is not None and isinstance(key_policy.value, Policy):
-                policies.append(key_policy.value)
+        _canonical.canonicalize(self.model, self.canonical_token)
+        # Terraform also links these through references, where CloudFormation has tokens.
         for fn in self.model.functions:
-            fn.dead_letter = self.canonical_val(fn.dead_letter)
             for source in fn.sources:
-                source.arn = self.canonical_val(source.arn)
-                for key in ("DestinationConfig.OnFailure.Destination",):
-                    if key in source.settings:
-                        source.settings[key] = self.canonical_val(source.settings[key])
-        for config in self.model.invoke_configs:
-            config.on_failure = self.canonical_val(config.on_failure)
-            config.on_success = self.canonical_val(config.on_success)
+                key = "DestinationConfig.OnFailure.Destination"
+                if key in source.settings:
+                    source.settings[key] = self.canonical_val(source.settings[key])
         for res in self.model.resources.values():
             if "dead_letter_target" in res.props:
                 res.props["dead_letter_target"] = self.canonical_val(
                     res.props["dead_letter_target"])
-        for perm in self.model.permissions:
-            perm.source_arn = self.canonical_val(perm.source_arn)
-        seen: set[int] = set()
-        for policy in policies:
-            if id(policy) in seen:
-                continue
-            seen.add(id(policy))
-            for statement in policy.statements:
-                for name in ("resources", "not_resources"):
-                    items = getattr(statement, name)
-                    if items:
-                        setattr(statement, name, [self.canonical_val(v) for v in items])
 
     # -- resources ----------------------------------------------------------------------
     def or_default(self, body: Body, name: str, fallback: Any, loc: Loc) -> Val:
