@@ -30,7 +30,7 @@ the AWS documentation; Terraform front ends map onto them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .values import MISSING, Loc, Sym, Token, Val
@@ -261,14 +261,33 @@ class Model:
     #: Links the loader could not make ("invoke-config", "permission", "esm"...): rules
     #: that need to see every invoker of a function stay silent when these are present.
     unlinked: set[str] = field(default_factory=set)
-    #: Resource id -> the ids it depends on in CloudFormation's order of creation
-    #: (``DependsOn`` and every Ref / GetAtt / Sub in its properties).
-    depends: dict[str, set[str]] = field(default_factory=dict)
-    #: Resource id -> (referring resource id, top-level property) for every Ref / GetAtt /
-    #: Sub naming it; Outputs appear as ("Outputs", "Value") or ("Outputs", "Export").
-    referrers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _depends: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _referrers: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    #: Fills ``depends`` and ``referrers`` when a rule first reads them: walking every
+    #: property of every resource costs time that most templates' rules never need.
+    reference_indexer: Callable[[], None] | None = field(default=None, repr=False)
     #: Every SAM policy template use (expanded or dropped because ``Role`` is set).
     policy_template_uses: list[PolicyTemplateUse] = field(default_factory=list)
+
+    @property
+    def depends(self) -> dict[str, set[str]]:
+        """Resource id -> the ids it depends on in CloudFormation's order of creation
+        (``DependsOn`` and every Ref / GetAtt / Sub in its properties)."""
+        self._index_references()
+        return self._depends
+
+    @property
+    def referrers(self) -> dict[str, list[tuple[str, str]]]:
+        """Resource id -> (referring resource id, top-level property) for every Ref /
+        GetAtt / Sub naming it; Outputs appear as ("Outputs", "Value") or ("Outputs",
+        "Export")."""
+        self._index_references()
+        return self._referrers
+
+    def _index_references(self) -> None:
+        indexer, self.reference_indexer = self.reference_indexer, None
+        if indexer is not None:
+            indexer()
 
     def function(self, fid: str) -> Function | None:
         """The function with this id; indexed, since loaders ask once per invoker."""

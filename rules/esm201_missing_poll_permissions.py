@@ -160,7 +160,16 @@ def missing(role, groups):
     """{resource: [actions]} definitely not allowed, or None when any answer is unknown."""
     lacking: dict = {}
     for actions, resource in groups:
+        plain = [action for action in actions if "|" not in action]
+        no, unsure = missing_actions(role, plain, resource) if plain else ([], [])
+        if unsure:
+            return None
+        denied = set(no)
         for action in actions:
+            if "|" not in action:
+                if action in denied:
+                    lacking.setdefault(resource, []).append(action)
+                continue
             alternatives = action.split("|")
             results = [missing_actions(role, [alt], resource) for alt in alternatives]
             if any(not no and not unsure for no, unsure in results):

@@ -126,10 +126,12 @@ class Builder:
         return condition if isinstance(condition, str) else ""
 
     def type_of(self, rid: str) -> str:
-        resource = self.raw.get(rid)
-        if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
-            return resource["Type"]
-        return ""
+        types = self.__dict__.get("_types")
+        if types is None:
+            types = self._types = {
+                key: value["Type"] for key, value in self.raw.items()
+                if isinstance(value, dict) and isinstance(value.get("Type"), str)}
+        return types.get(rid, "")
 
     def get(self, props: Any, key: str, rid: str) -> Val:
         value = self.resolver.get(props, key)
@@ -181,7 +183,7 @@ class Builder:
                 self.model.functions.append(self.function(rid))
         self.attach_policies()
         self.link()
-        self.index_references()
+        self.model.reference_indexer = self.index_references
         self.canonicalize()
         return self.model
 
