@@ -25,3 +25,20 @@ def test_every_rule_documents_what_why_example_fix_and_references() -> None:
         for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix",
                         "## References"):
             assert heading in rule.doc, f"{rule.id} lacks '{heading}'"
+
+
+def test_readme_example_output_matches_the_example() -> None:
+    import re
+
+    from esmlint.engine import lint_paths
+    from esmlint.findings import Severity
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("On the example, esmlint prints:", 1)[1].split("```text\n", 1)[1]
+    block = block.split("```", 1)[0]
+    shown = re.findall(r"^examples/template\.yaml:(\d+):(\d+): (\w+) (ESM\d+) .*\[(\w+)\]$",
+                       block, re.MULTILINE)
+    result = lint_paths([str(ROOT / "examples")])
+    actual = [(str(f.line), str(f.column), f.severity.label, f.rule, f.resource)
+              for f in result.findings if f.severity >= Severity.WARNING]  # the default
+    assert shown and shown == actual, "update the example output in README.md"
