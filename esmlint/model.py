@@ -30,8 +30,9 @@ the AWS documentation; Terraform front ends map onto them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .values import MISSING, Loc, Sym, Token, Val
 
@@ -330,6 +331,31 @@ class Model:
         if rid in self.roles:
             return self.roles[rid]
         return self.function(rid)
+
+
+def options_from_tags(pairs: Iterable[tuple[Any, Any]]) -> dict:
+    """Per-function rule options from tags named ``esmlint:RULE:option`` (where a resource
+    has no Metadata), as {RULE: {option: value}}."""
+    options: dict = {}
+    for key, value in pairs:
+        if isinstance(key, str) and key.startswith("esmlint:"):
+            pieces = key.split(":")
+            if len(pieces) == 3:
+                options.setdefault(pieces[1], {})[pieces[2]] = value
+    return options
+
+
+def function_name_parts(text: str) -> tuple[str, str] | None:
+    """(name, qualifier) of a function named by a literal name, ``name:qualifier`` or a
+    Lambda function ARN; None for an ARN of something else. Every front end links invokers
+    written with literal names through this one reading."""
+    if text.startswith("arn:"):
+        pieces = text.split(":")
+        if len(pieces) < 7 or pieces[5] != "function":
+            return None
+        return pieces[6], pieces[7] if len(pieces) > 7 else ""
+    name, _, qualifier = text.partition(":")
+    return name, qualifier
 
 
 def ref_token(value: Val) -> Token | None:

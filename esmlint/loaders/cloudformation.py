@@ -24,6 +24,8 @@ from ..model import (
     Role,
     Source,
     Statement,
+    function_name_parts,
+    options_from_tags,
 )
 from ..values import Loc, Sym, Token, Val, default, known, unknown
 from . import canonical as _canonical
@@ -655,16 +657,10 @@ class Builder:
 
     def function_named(self, value: str | Sym) -> tuple[Function | None, str]:
         """The function a literal name or ARN names (pseudo parameters allowed)."""
-        text = _flat(value)
-        name, qualifier = text, ""
-        if text.startswith("arn:"):
-            pieces = text.split(":")
-            if len(pieces) < 7 or pieces[5] != "function":
-                return None, ""
-            name = pieces[6]
-            qualifier = pieces[7] if len(pieces) > 7 else ""
-        elif ":" in text:
-            name, _, qualifier = text.partition(":")
+        parts = function_name_parts(_flat(value))
+        if parts is None:
+            return None, ""
+        name, qualifier = parts
         for fn in self.model.functions:
             if fn.name.known and isinstance(fn.name.value, (str, Sym)) and _flat(
                     fn.name.value) == name:
@@ -1417,19 +1413,13 @@ def _names(depends: Any) -> tuple[str, ...]:
 
 
 def _tag_options(tags: Any) -> dict:
-    """Per-function rule options from tags ``esmlint:ESM108:min-seconds-per-record``."""
-    options: dict = {}
-    pairs: list[tuple[Any, Any]] = []
+    """Rule options from CloudFormation tags (a list of Key/Value, or SAM's mapping)."""
     if isinstance(tags, list):
-        pairs = [(t.get("Key"), t.get("Value")) for t in tags if isinstance(t, dict)]
-    elif isinstance(tags, dict):
-        pairs = list(tags.items())
-    for key, value in pairs:
-        if isinstance(key, str) and key.startswith("esmlint:"):
-            pieces = key.split(":")
-            if len(pieces) == 3:
-                options.setdefault(pieces[1], {})[pieces[2]] = value
-    return options
+        return options_from_tags((t.get("Key"), t.get("Value")) for t in tags
+                                 if isinstance(t, dict))
+    if isinstance(tags, dict):
+        return options_from_tags(tags.items())
+    return {}
 
 
 #: Resource policy type -> (property naming what it applies to, resource kind).

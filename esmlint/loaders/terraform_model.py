@@ -38,6 +38,8 @@ from ..model import (
     Role,
     Source,
     Statement,
+    function_name_parts,
+    options_from_tags,
 )
 from ..values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
 from . import canonical as _canonical
@@ -897,18 +899,15 @@ class TfBuilder:
             return None, ""
         if isinstance(value.value, str):
             text = value.value
-            name, qualifier = text, ""
-            if text.startswith("arn:"):
-                pieces = text.split(":")
-                if len(pieces) >= 7 and pieces[2] == "apigateway" and "/functions/" in text:
-                    inner = text.split("/functions/", 1)[1].rsplit("/invocations", 1)[0]
-                    return self.find_function(known(inner, value.loc))
-                if len(pieces) < 7 or pieces[5] != "function":
-                    return None, ""
-                name = pieces[6]
-                qualifier = pieces[7] if len(pieces) > 7 else ""
-            elif ":" in text:
-                name, _, qualifier = text.partition(":")
+            pieces = text.split(":")
+            if text.startswith("arn:") and len(pieces) >= 7 and pieces[2] == "apigateway" \
+                    and "/functions/" in text:
+                inner = text.split("/functions/", 1)[1].rsplit("/invocations", 1)[0]
+                return self.find_function(known(inner, value.loc))
+            parts = function_name_parts(text)
+            if parts is None:
+                return None, ""
+            name, qualifier = parts
             for fn in self.model.functions:
                 if literal(fn.name) == name:
                     return fn, qualifier
@@ -1353,16 +1352,10 @@ def _camel(name: str) -> str:
 
 
 def _tag_options(tags: Any) -> dict:
-    """Per-function rule options from tags ``esmlint:ESM108:min-seconds-per-record``."""
-    options: dict = {}
-    if isinstance(tags, dict):
-        for key, value in tags.items():
-            if isinstance(key, str) and key.startswith("esmlint:") and not contains_unknown(
-                    value):
-                pieces = key.split(":")
-                if len(pieces) == 3:
-                    options.setdefault(pieces[1], {})[pieces[2]] = value
-    return options
+    """Rule options from a resource's ``tags`` map (values Terraform cannot evaluate skipped)."""
+    if not isinstance(tags, dict):
+        return {}
+    return options_from_tags((k, v) for k, v in tags.items() if not contains_unknown(v))
 
 
 _LINKERS = {
