@@ -257,12 +257,17 @@ class Finder:
         elif isolated:
             self.fixed = DEFAULT
         self._by_dir: dict[str, Config] = {}
+        self._by_path: dict[str, Config] = {}  # asked once per finding: 30,000 stat calls
 
     def for_path(self, path: str) -> Config:
         if self.fixed is not None:
             return self.fixed
-        start = os.path.abspath(path)
-        return self._lookup(start if os.path.isdir(start) else os.path.dirname(start))
+        found = self._by_path.get(path)
+        if found is None:
+            start = os.path.abspath(path)
+            found = self._lookup(start if os.path.isdir(start) else os.path.dirname(start))
+            self._by_path[path] = found
+        return found
 
     def _lookup(self, directory: str) -> Config:
         visited: list[str] = []

@@ -30,8 +30,7 @@ from __future__ import annotations
 import enum
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -71,15 +70,28 @@ class Tri(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
 class Answer:
     """The answer and why: the statement that granted or denied, or what could not be seen.
 
-    ``reason`` is written for users: rules put it in their finding messages.
+    ``reason`` is written for users: rules put it in their finding messages. It is given
+    as a function and written on first read: most answers only feed a decision, and
+    rendering ARNs and statement labels for them cost more than the matching itself.
     """
 
-    value: Tri
-    reason: str
+    __slots__ = ("value", "_reason")
+
+    def __init__(self, value: Tri, reason: str | Callable[[], str]) -> None:
+        self.value = value
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        if not isinstance(self._reason, str):
+            self._reason = self._reason()
+        return self._reason
+
+    def __repr__(self) -> str:
+        return f"Answer({self.value}, {self.reason!r})"
 
     def __bool__(self) -> bool:
         # ``if allows(...):`` would treat UNKNOWN as YES (or NO): make the mistake loud.
@@ -462,8 +474,8 @@ def allows(role: Role, action: str, resource: Text | Val | None) -> Answer:
                 continue
             if stmt.effect == "Deny":
                 if tri is Tri.YES and not stmt.has_condition:
-                    label = _label(policy, stmt, index)
-                    return Answer(Tri.NO, f"{action} on {subject} is explicitly denied by {label}")
+                    return Answer(Tri.NO, lambda p=policy, st=stmt, i=index: (
+                        f"{action} on {subject} is explicitly denied by {_label(p, st, i)}"))
                 what = "denies it under a condition" if tri is Tri.YES else "may deny it"
                 deny_maybe.append((policy, stmt, index, what, why))
             elif stmt.effect == "Allow":
@@ -476,14 +488,15 @@ def allows(role: Role, action: str, resource: Text | Val | None) -> Answer:
                 allow_maybe.append((policy, stmt, index, what, why))
                 deny_maybe.append((policy, stmt, index, what, why))
     if allowed is not None:
-        label = _label(*allowed)
+        grant = allowed
         if deny_maybe:
-            return Answer(Tri.UNKNOWN, f"allowed by {label}, but {_maybe(*deny_maybe[0])}")
-        return Answer(Tri.YES, f"{action} on {subject} is allowed by {label}")
-    reasons = [_maybe(*entry) for entry in allow_maybe[:3]] + blind
-    if reasons:
-        return Answer(Tri.UNKNOWN, "; ".join(reasons[:3]))
-    return Answer(Tri.NO, f"no statement of role {role.id} allows {action} on {subject}")
+            return Answer(Tri.UNKNOWN, lambda: (
+                f"allowed by {_label(*grant)}, but {_maybe(*deny_maybe[0])}"))
+        return Answer(Tri.YES, lambda: f"{action} on {subject} is allowed by {_label(*grant)}")
+    if allow_maybe or blind:
+        return Answer(Tri.UNKNOWN, lambda: "; ".join(
+            ([_maybe(*entry) for entry in allow_maybe[:3]] + blind)[:3]))
+    return Answer(Tri.NO, lambda: f"no statement of role {role.id} allows {action} on {subject}")
 
 
 def _maybe(policy: Policy, stmt: Statement, index: int, what: str, why: _Note | None) -> str:

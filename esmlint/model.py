@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import ref
 
 from .values import MISSING, Loc, Sym, Token, Val
 
@@ -115,6 +116,31 @@ class Role:
     open_ended: str = ""
 
 
+class _Owner:
+    """A reference from a part to the function that owns it, held weakly.
+
+    A function lists its sources and each source names its function: as two strong
+    references that is a cycle, and a 10,000-function model then waits for the cyclic
+    collector, which walks every object of it (about a tenth of the run). Held weakly,
+    the model is freed the moment the last strong reference to it goes.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.slot)  # dataclasses: the field has no default
+        target = obj.__dict__[self.slot]
+        return target() if isinstance(target, ref) else target
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        try:
+            obj.__dict__[self.slot] = ref(value)
+        except TypeError:  # None, or a value that cannot be weakly referenced
+            obj.__dict__[self.slot] = value
+
+
 @dataclass(eq=False)
 class Source:
     """One way a function is invoked.
@@ -127,7 +153,7 @@ class Source:
     mode: str
     kind: str
     loc: Loc
-    function: Function
+    function: Function = _Owner()  # type: ignore[assignment]
     resource: Resource | None = None
     arn: Val = MISSING
     settings: dict[str, Val] = field(default_factory=dict)
@@ -148,7 +174,7 @@ class InvokeConfig:
 
     id: str
     loc: Loc
-    function: Function
+    function: Function = _Owner()  # type: ignore[assignment]
     qualifier: str = "$LATEST"
     max_retry_attempts: Val = MISSING
     max_event_age: Val = MISSING
@@ -266,7 +292,7 @@ class Model:
     _referrers: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
     #: Fills ``depends`` and ``referrers`` when a rule first reads them: walking every
     #: property of every resource costs time that most templates' rules never need.
-    reference_indexer: Callable[[], None] | None = field(default=None, repr=False)
+    reference_indexer: Callable[[Model], None] | None = field(default=None, repr=False)
     #: Every SAM policy template use (expanded or dropped because ``Role`` is set).
     policy_template_uses: list[PolicyTemplateUse] = field(default_factory=list)
 
@@ -288,7 +314,7 @@ class Model:
     def _index_references(self) -> None:
         indexer, self.reference_indexer = self.reference_indexer, None
         if indexer is not None:
-            indexer()
+            indexer(self)
 
     def function(self, fid: str) -> Function | None:
         """The function with this id; indexed, since loaders ask once per invoker."""

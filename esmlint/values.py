@@ -65,6 +65,12 @@ class Sym:
 
     @staticmethod
     def of(*parts: str | Token) -> Sym:
+        if len(parts) == 1:  # one token or one string: most calls, nothing to merge
+            part = parts[0]
+            if isinstance(part, Token):
+                return Sym((part,))
+            if isinstance(part, str):
+                return Sym((part,) if part else ())
         merged: list[str | Token] = []
         for part in parts:
             if isinstance(part, Sym):
@@ -218,7 +224,7 @@ def as_bool(value: Any) -> bool | None:
 
 
 def known(value: Any, loc: Loc | None = None, condition: str = "") -> Val:
-    return Val(KNOWN, value, loc, condition=condition)
+    return Val(KNOWN, value, loc, "", condition)
 
 
 def default(value: Any, loc: Loc | None = None) -> Val:

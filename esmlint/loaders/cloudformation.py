@@ -8,6 +8,7 @@ subscriptions, notifications, rules) to the function they name.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -128,12 +129,13 @@ class Builder:
         return condition if isinstance(condition, str) else ""
 
     def type_of(self, rid: str) -> str:
-        types = self.__dict__.get("_types")
-        if types is None:
-            types = self._types = {
+        try:
+            return self._types.get(rid, "")
+        except AttributeError:  # first call: index every resource's type once
+            self._types = {
                 key: value["Type"] for key, value in self.raw.items()
                 if isinstance(value, dict) and isinstance(value.get("Type"), str)}
-        return types.get(rid, "")
+            return self._types.get(rid, "")
 
     def get(self, props: Any, key: str, rid: str) -> Val:
         value = self.resolver.get(props, key)
@@ -185,8 +187,11 @@ class Builder:
                 self.model.functions.append(self.function(rid))
         self.attach_policies()
         self.link()
-        self.model.reference_indexer = self.index_references
+        aliases = {alias: fid for alias, (fid, _) in self.alias_of.items()}
+        self.model.reference_indexer = functools.partial(
+            index_references, self.raw, self.data.get("Outputs"), aliases)
         self.canonicalize()
+        self.sam_expander = None  # it refers back to this builder: no cycle left behind
         return self.model
 
     # -- canonical ARNs -------------------------------------------------------------
@@ -1238,33 +1243,37 @@ class Builder:
                 self.push(self.resolver.get(entry.value, "LambdaFunctionArn", entry.loc), rid,
                           "s3", ASYNC, entry.loc or self.loc(rid), bucket or rid, extra)
 
-    def index_references(self) -> None:
-        """``model.depends`` and ``model.referrers``: who references whom, and the order
-        CloudFormation creates resources in."""
-        names = {rid for rid in self.raw if isinstance(rid, str)}
-        aliases = {alias: fid for alias, (fid, _) in self.alias_of.items()}
-        for rid in names:
-            resource = self.raw.get(rid)
-            if not isinstance(resource, dict):
+
+def index_references(raw: dict, outputs: Any, aliases: dict[str, str], model: Model) -> None:
+    """``model.depends`` and ``model.referrers``: who references whom, and the order
+    CloudFormation creates resources in.
+
+    A function of the template's parts, not a Builder method: the model keeps it until a
+    rule asks, and a bound method would tie the builder (and the whole decoded template)
+    to the model in a reference cycle that only the cyclic collector can free.
+    """
+    names = {rid for rid in raw if isinstance(rid, str)}
+    for rid in names:
+        resource = raw.get(rid)
+        if not isinstance(resource, dict):
+            continue
+        deps = set(_names(resource.get("DependsOn")))
+        props = resource.get("Properties")
+        if isinstance(props, dict):
+            for key, node in props.items():
+                for target in _referenced(node, names, aliases):
+                    deps.add(target)
+                    if target != rid:
+                        model.referrers.setdefault(target, []).append((rid, str(key)))
+        deps.discard(rid)
+        model.depends[rid] = deps
+    if isinstance(outputs, dict):
+        for output in outputs.values():
+            if not isinstance(output, dict):
                 continue
-            deps = set(_names(resource.get("DependsOn")))
-            props = resource.get("Properties")
-            if isinstance(props, dict):
-                for key, node in props.items():
-                    for target in _referenced(node, names, aliases):
-                        deps.add(target)
-                        if target != rid:
-                            self.model.referrers.setdefault(target, []).append((rid, str(key)))
-            deps.discard(rid)
-            self.model.depends[rid] = deps
-        outputs = self.data.get("Outputs")
-        if isinstance(outputs, dict):
-            for output in outputs.values():
-                if not isinstance(output, dict):
-                    continue
-                key = "Export" if "Export" in output else "Value"
-                for target in _referenced(output.get("Value"), names, aliases):
-                    self.model.referrers.setdefault(target, []).append(("Outputs", key))
+            key = "Export" if "Export" in output else "Value"
+            for target in _referenced(output.get("Value"), names, aliases):
+                model.referrers.setdefault(target, []).append(("Outputs", key))
 
 
 #: Cognito user pool ``LambdaConfig`` keys whose value is the function ARN.

@@ -26,6 +26,9 @@ _MAX_DEPTH = 40
 #: Resolution steps one top-level lookup may take: YAML aliases can make a small template
 #: describe an exponentially large intrinsic tree, which is then Unknown, not a hang.
 _MAX_STEPS = 20_000
+_ABSENT = object()
+_LITERALS = frozenset({str, int, float, bool, MList})
+_new_loc = tuple.__new__  # Loc without NamedTuple's keyword-handling constructor
 
 
 class Resolver:
@@ -45,8 +48,12 @@ class Resolver:
 
     # -- locations -------------------------------------------------------------------
     def loc(self, container: Any, key: Any) -> Loc:
+        if type(container) is MDict:  # the common case, read once per property
+            mark = container.marks.get(key)
+            if mark is not None:
+                return _new_loc(Loc, (self.file, mark[0], mark[1]))
         line, column = position(container, key)
-        return Loc(self.file, line, column)
+        return _new_loc(Loc, (self.file, line, column))
 
     def node_loc(self, node: Any) -> Loc:
         if isinstance(node, (MDict, MList)):
@@ -56,6 +63,12 @@ class Resolver:
     # -- reading properties ----------------------------------------------------------
     def get(self, container: Any, key: Any, loc: Loc | None = None) -> Val:
         """``container[key]`` resolved, located at its key; unknown "not set" if absent."""
+        if type(container) is MDict:  # the common case first: one lookup, no isinstance
+            node = container.get(key, _ABSENT)
+            if node is not _ABSENT:
+                if node.__class__ in _LITERALS:  # nothing to evaluate, nothing to bound
+                    return Val(KNOWN, node, self.loc(container, key))
+                return self.resolve(node, self.loc(container, key))
         if isinstance(container, dict) and key in container:
             return self.resolve(container[key], self.loc(container, key))
         if isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
@@ -97,6 +110,8 @@ class Resolver:
             return unknown("intrinsic functions nested too deeply", loc)
         if self._steps > _MAX_STEPS:
             return unknown("intrinsic functions too complex to evaluate", loc)
+        if not isinstance(node, dict):  # a literal or a list: nothing to evaluate
+            return Val(KNOWN, node, loc) if node is not None else unknown("null", loc)
         self._active += 1
         try:
             return self._resolve(node, loc, depth)

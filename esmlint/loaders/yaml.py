@@ -182,108 +182,145 @@ class _Builder:
                               "document", mark.line + 1, mark.column + 1)
         return value
 
-    def _count(self, mark: Any) -> None:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise BoundError(f"more than {MAX_NODES:,} values (alias expansion or a huge "
-                             "file); not parsed", mark.line + 1, mark.column + 1)
+    def _too_many(self, mark: Any) -> BoundError:
+        return BoundError(f"more than {MAX_NODES:,} values (alias expansion or a huge "
+                          "file); not parsed", mark.line + 1, mark.column + 1)
 
     def node(self) -> Any:
-        """Read events until one complete node is built; return its value."""
+        """Read events until one complete node is built; return its value.
+
+        The loop runs once per event (a million for a 10 MB template), so it reads
+        attributes into locals, counts values inline and computes a scalar's position
+        only where it is stored.
+        """
         get = self.loader.get_event
+        scalar = self.scalar
+        anchors = self.anchors
+        plain = self.plain
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         stack: list[_Frame] = []
+        parent: _Frame | None = None
         depth = 0
-        while True:
-            event = get()
-            kind = type(event)
-            mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            raw: Any = None  # the text of a scalar, for use as a mapping key
-            key_tag = ""
-            if kind is yaml.ScalarEvent:
-                self._count(mark)
-                value, key_tag = self.scalar(event, line, column)
-                raw = event.value
-                if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, raw)
-            elif kind is yaml.AliasEvent:
-                found = self.anchors.get(event.anchor)
-                if found is None:
-                    raise DecodeError(f"found undefined alias {event.anchor!r}", line, column)
-                value, raw = found
-                if value is _OPEN:
-                    raise DecodeError(f"alias {event.anchor!r} refers to a node that contains "
-                                      "it (a recursive structure)", line, column)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
-                    raise DecodeError("a mapping key must be a plain value", line, column)
-                self._count(mark)
-                wrap = None
-                tag = event.tag
-                if tag and tag.startswith("!") and len(tag) > 1:
-                    wrap = _FUNCTIONS.get(tag[1:])
-                weight = 2 if wrap else 1
-                depth += weight
-                if depth > MAX_DEPTH:
-                    raise BoundError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
-                is_map = kind is yaml.MappingStartEvent
-                container = MDict(line, column) if is_map else MList(line, column)
-                if event.anchor is not None:
-                    self.anchors[event.anchor] = (_OPEN, None)
-                stack.append(_Frame(container, is_map, event.anchor, wrap, weight, line,
-                                    column))
-                continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = stack.pop()
-                depth -= frame.weight
-                value = frame.container
-                line, column = frame.line, frame.column
-                if frame.wrap is not None:
-                    wrapper = MDict(line, column)
-                    wrapper[frame.wrap] = value
-                    wrapper.marks[frame.wrap] = (line, column)
-                    value = wrapper
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (value, None)
-            else:  # pragma: no cover - libyaml sends no other event inside a document
-                raise DecodeError(f"unexpected {kind.__name__}", line, column)
+        count = self.count
+        try:
+            while True:
+                event = get()
+                kind = type(event)
+                raw: Any = None  # the text of a scalar, for use as a mapping key
+                key_tag = ""
+                if kind is scalar_event:
+                    count += 1
+                    if count > MAX_NODES:
+                        raise self._too_many(event.start_mark)
+                    raw = event.value
+                    found = plain.get(raw) if event.tag is None and event.implicit[0] \
+                        else None
+                    if found is None:
+                        found = scalar(event)
+                    value, key_tag = found
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (value, raw)
+                    mark = event.start_mark
+                elif kind is mapping_start or kind is sequence_start:
+                    mark = event.start_mark
+                    line, column = mark.line + 1, mark.column + 1
+                    if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                        raise DecodeError("a mapping key must be a plain value", line, column)
+                    count += 1
+                    if count > MAX_NODES:
+                        raise self._too_many(mark)
+                    wrap = None
+                    tag = event.tag
+                    if tag and tag.startswith("!") and len(tag) > 1:
+                        wrap = _FUNCTIONS.get(tag[1:])
+                    weight = 2 if wrap else 1
+                    depth += weight
+                    if depth > MAX_DEPTH:
+                        raise BoundError(f"nesting deeper than {MAX_DEPTH} levels", line,
+                                         column)
+                    is_map = kind is mapping_start
+                    container = MDict(line, column) if is_map else MList(line, column)
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (_OPEN, None)
+                    parent = _Frame(container, is_map, event.anchor, wrap, weight, line,
+                                    column)
+                    stack.append(parent)
+                    continue
+                elif kind is mapping_end or kind is sequence_end:
+                    frame = stack.pop()
+                    depth -= frame.weight
+                    value = frame.container
+                    mark = None
+                    if frame.wrap is not None:
+                        wrapper = MDict(frame.line, frame.column)
+                        wrapper[frame.wrap] = value
+                        wrapper.marks[frame.wrap] = (frame.line, frame.column)
+                        value = wrapper
+                    if frame.anchor is not None:
+                        anchors[frame.anchor] = (value, None)
+                    if not stack:
+                        return value
+                    parent = stack[-1]
+                    if parent.is_map and parent.key is _NO_KEY:
+                        raise DecodeError("a mapping key must be a plain value", frame.line,
+                                          frame.column)
+                elif kind is alias_event:
+                    mark = event.start_mark
+                    found = anchors.get(event.anchor)
+                    if found is None:
+                        raise DecodeError(f"found undefined alias {event.anchor!r}",
+                                          mark.line + 1, mark.column + 1)
+                    value, raw = found
+                    if value is _OPEN:
+                        raise DecodeError(f"alias {event.anchor!r} refers to a node that "
+                                          "contains it (a recursive structure)",
+                                          mark.line + 1, mark.column + 1)
+                else:  # pragma: no cover - libyaml sends no other event inside a document
+                    mark = event.start_mark
+                    raise DecodeError(f"unexpected {kind.__name__}", mark.line + 1,
+                                      mark.column + 1)
 
-            if not stack:
-                return value
-            parent = stack[-1]
-            if not parent.is_map:
-                parent.container.append(value)
-                parent.container.marks.append((line, column))
-            elif parent.key is _NO_KEY:
-                if raw is None:
-                    raise DecodeError("a mapping key must be a plain value", line, column)
-                parent.key = raw
-                parent.key_mark = (line, column)
-                parent.merge = raw == "<<" and key_tag == _MERGE_TAG
-            else:
-                target = parent.container
-                if parent.merge:
-                    for item in value if isinstance(value, list) else [value]:
-                        if isinstance(item, MDict):
-                            for k, v in item.items():
-                                if k not in target:
-                                    target[k] = v
-                                    target.marks[k] = item.mark(k)
+                if parent is None:
+                    return value
+                if not parent.is_map:
+                    parent.container.append(value)
+                    parent.container.marks.append(
+                        (frame.line, frame.column) if mark is None
+                        else (mark.line + 1, mark.column + 1))
+                elif parent.key is _NO_KEY:
+                    if raw is None:
+                        raise DecodeError("a mapping key must be a plain value",
+                                          mark.line + 1, mark.column + 1)
+                    parent.key = raw
+                    parent.key_mark = (mark.line + 1, mark.column + 1)
+                    parent.merge = raw == "<<" and key_tag == _MERGE_TAG
                 else:
-                    # A duplicate key keeps the last value, as CloudFormation's parser does.
-                    target[parent.key] = value
-                    target.marks[parent.key] = parent.key_mark
-                parent.key = _NO_KEY
-                parent.merge = False
+                    target = parent.container
+                    if parent.merge:
+                        for item in value if isinstance(value, list) else [value]:
+                            if isinstance(item, MDict):
+                                for k, v in item.items():
+                                    if k not in target:
+                                        target[k] = v
+                                        target.marks[k] = item.mark(k)
+                    else:
+                        # A duplicate key keeps the last value, as CloudFormation's parser
+                        # does.
+                        target[parent.key] = value
+                        target.marks[parent.key] = parent.key_mark
+                    parent.key = _NO_KEY
+                    parent.merge = False
+        finally:
+            self.count = count
 
-    def scalar(self, event: Any, line: int, column: int) -> tuple[Any, str]:
+    def scalar(self, event: Any) -> tuple[Any, str]:
         """A scalar's value and its resolved tag (the tag matters for ``<<`` keys)."""
         value = event.value
         tag = event.tag
         if tag is None or tag == "!":
             plain = event.implicit[0] and tag is None
-            if plain and value in self.plain:
-                return self.plain[value]
             tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
             result = (self._native(tag, value), tag)
             if plain and len(self.plain) < 100_000:
@@ -293,6 +330,8 @@ class _Builder:
             long_name = _FUNCTIONS.get(tag[1:])
             if long_name is None:
                 return value, tag  # an unknown local tag is data: keep the value
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
             inner: Any = value
             if long_name == "Fn::GetAtt":
                 first, _, rest = value.partition(".")
