@@ -436,13 +436,17 @@ def _run_items(items: list[tuple], job: tuple, jobs: int | None
     receiving them pickled; only findings travel back. Where fork is not available
     (Windows), or for few files, everything runs in this process.
     """
-    import multiprocessing
     import os
 
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(items) >= PARALLEL_THRESHOLD else 1
     jobs = max(1, min(jobs, len(items)))
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs > 1:
+        import multiprocessing  # 10 ms of imports: not for the one-file pre-commit run
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+    if jobs == 1:
         for item in items:
             yield _lint_item(item, job)
         return

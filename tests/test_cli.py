@@ -539,6 +539,8 @@ def test_program_json_run_and_no_traceback(run_program, write, tmp_path):
 
 
 def test_check_path_imports_nothing_heavy(tmp_path, child_env):
+    """cfn-lint, the SAM translator and jsonschema take a second to import; multiprocessing
+    and hashlib are only for many files and for fingerprints. One template needs none."""
     template = tmp_path / "template.yaml"
     template.write_text(BAD)
     code = (
@@ -548,7 +550,7 @@ def test_check_path_imports_nothing_heavy(tmp_path, child_env):
         f"    main(['check', {str(template)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = {'cfn_lint', 'samtranslator', 'jsonschema'}\n"
+        "heavy = {'cfnlint', 'samtranslator', 'jsonschema', 'multiprocessing', 'hashlib'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -7,7 +7,6 @@ the formats nobody asked for cost nothing at start-up.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 from collections.abc import Sequence
@@ -120,6 +119,8 @@ def fingerprint(finding: Finding) -> str:
     SHA-256 over the rule, the relative path, the resource, the function and the rule's
     stable key (the message only when a rule gives no key); never the line or column.
     """
+    import hashlib  # only SARIF, GitLab and baselines fingerprint: not on the text path
+
     parts = identity(finding, display_path(finding.path))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
