@@ -226,13 +226,18 @@ def _run_rule(rule: RuleInfo, model: Model, options: dict) -> list[Finding]:
 
 
 def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
-    """Fill what the engine owns: rule ID, name, default severity, path and position."""
+    """Fill what the engine owns: rule ID, name, default severity, path and position, and
+    the message in the input's vocabulary."""
     finding.rule = rule.id
     finding.name = rule.name
     if not finding.extra.get("explicit_severity"):
         finding.severity = rule.severity
     if not finding.path:
         finding.path = model.path
+    if model.format.startswith("terraform"):
+        from .terms import for_terraform  # rules speak CloudFormation: see esmlint.terms
+
+        finding.message = for_terraform(finding.message)
     finding.line = max(finding.line, 1)
     finding.column = max(finding.column, 1)
     return finding

@@ -15,6 +15,9 @@ A rule module is documentation plus a generator (see DESIGN.md):
         yield report(loc, "message", resource=..., function=..., key=...)
 
 The engine fills in the rule ID, name and default severity of every finding a rule yields.
+Messages are written with CloudFormation's names (``BatchSize``, ``AWS::Lambda::Permission``);
+on Terraform input the engine rewrites them through the glossary in :mod:`esmlint.terms`,
+so a name a new message uses must be listed there (tests/test_terms.py checks).
 """
 
 from __future__ import annotations
