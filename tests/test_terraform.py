@@ -290,6 +290,15 @@ class TestConfiguration:
                                                                               2)] or \
             [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
 
+    def test_node_python_hcl2_rejects_is_located_and_explained(self, tmp_path: Path) -> None:
+        # Parsed by lark, then refused by python-hcl2's transformer (a VisitError): found
+        # by scripts/fuzz.py, once reported at line 0 as 'Error trying to process rule'.
+        path = tmp_path / "main.tf"
+        path.write_text('locals {\n  a = 0\n  self = "%{if true}{endif}"\n}\n', encoding="utf-8")
+        findings = lint_paths([str(path)]).findings
+        assert [(f.rule, f.line, f.column) for f in findings] == [("ESM001", 3, 10)]
+        assert "Unterminated template if directive" in findings[0].message
+
     def test_tf_json_dynamic_and_comments(self, tmp_path: Path) -> None:
         path = tmp_path / "main.tf.json"
         path.write_text(json.dumps({

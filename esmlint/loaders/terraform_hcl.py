@@ -87,6 +87,14 @@ def parse_hcl(path: str, text: str) -> list[HclBlock]:
         line = getattr(exc, "line", 0) or 0
         column = getattr(exc, "column", 0) or 0
         message = _describe(exc)
+        if not line and hasattr(exc, "orig_exc"):
+            # lark's VisitError: python-hcl2 rejected a node it had parsed (a template
+            # directive left open, say); the node knows where it is, the cause says why.
+            meta = getattr(getattr(exc, "obj", None), "meta", None)
+            line = getattr(meta, "line", 0) or 0
+            column = getattr(meta, "column", 0) or 0
+            cause = str(exc.orig_exc).strip().splitlines()
+            message = cause[0][:200] if cause else message
         if not line:
             match = _ERROR_POS.search(str(exc))
             if match:
