@@ -34,11 +34,16 @@ def test_readme_example_output_matches_the_example() -> None:
     from esmlint.findings import Severity
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("On the example, esmlint prints:", 1)[1].split("```text\n", 1)[1]
+    block = text.split("On the examples, esmlint prints:", 1)[1].split("```text\n", 1)[1]
     block = block.split("```", 1)[0]
-    shown = re.findall(r"^examples/template\.yaml:(\d+):(\d+): (\w+) (ESM\d+) .*\[(\w+)\]$",
+    shown = re.findall(r"^examples/([\w/.]+):(\d+):(\d+): (\w+) (ESM\d+) .*\[([\w.]+)\]$",
                        block, re.MULTILINE)
-    result = lint_paths([str(ROOT / "examples")])
-    actual = [(str(f.line), str(f.column), f.severity.label, f.rule, f.resource)
+    examples = ROOT / "examples"
+    result = lint_paths([str(examples)])
+    actual = [(Path(f.path).relative_to(examples).as_posix(), str(f.line), str(f.column),
+               f.severity.label, f.rule, f.resource)
               for f in result.findings if f.severity >= Severity.WARNING]  # the default
+    assert {path for path, *_ in actual} == {"template.yaml", "terraform/main.tf"}
     assert shown and shown == actual, "update the example output in README.md"
+    summary = re.search(r"^Found (\d+) problems .* in (\d+) files", block, re.MULTILINE)
+    assert summary and summary.groups() == (str(len(actual)), "2")
