@@ -366,6 +366,107 @@ class TestModulesOnDisk:
         assert loaded.format == "terraform-plan"
 
 
+class TestDownloadedModules:
+    """Registry (or git) modules, read where ``terraform init`` put them."""
+
+    ROOT = textwrap.dedent("""\
+        module "queue" {
+          source  = "terraform-aws-modules/sqs/aws"
+          version = "4.2.0"
+          name    = "orders"
+        }
+
+        resource "aws_lambda_function" "worker" {
+          function_name = "worker"
+          role          = "arn:aws:iam::123456789012:role/external"
+          timeout       = 60
+        }
+
+        resource "aws_lambda_event_source_mapping" "orders" {
+          event_source_arn = module.queue.queue_arn
+          function_name    = aws_lambda_function.worker.arn
+        }
+        """)
+    QUEUE_MODULE = textwrap.dedent("""\
+        variable "name" {}
+        variable "visibility_timeout_seconds" { default = null }
+
+        module "policy" {
+          source = "./modules/policy"
+          queue  = aws_sqs_queue.this.arn
+        }
+
+        resource "aws_sqs_queue" "this" {
+          name                       = var.name
+          visibility_timeout_seconds = var.visibility_timeout_seconds
+        }
+
+        output "queue_arn" { value = aws_sqs_queue.this.arn }
+        """)
+    # A module inside the downloaded one: its positions move to the call site too.
+    POLICY_MODULE = textwrap.dedent("""\
+        variable "queue" {}
+
+        resource "aws_lambda_function" "helper" {
+          function_name = "helper"
+          role          = "arn:aws:iam::123456789012:role/external"
+          timeout       = 901
+        }
+        """)
+
+    def project(self, tmp_path: Path, manifest: str | None) -> Path:
+        (tmp_path / "main.tf").write_text(self.ROOT, encoding="utf-8")
+        queue = tmp_path / ".terraform" / "modules" / "queue"
+        (queue / "modules" / "policy").mkdir(parents=True)
+        (queue / "main.tf").write_text(self.QUEUE_MODULE, encoding="utf-8")
+        (queue / "modules" / "policy" / "main.tf").write_text(self.POLICY_MODULE,
+                                                             encoding="utf-8")
+        if manifest is not None:
+            (queue.parent / "modules.json").write_text(manifest, encoding="utf-8")
+        return tmp_path
+
+    def manifest(self) -> str:
+        return json.dumps({"Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "queue", "Source": "registry.terraform.io/terraform-aws-modules/sqs/aws",
+             "Version": "4.2.0", "Dir": ".terraform/modules/queue"},
+            {"Key": "queue.policy", "Source": "./modules/policy",
+             "Dir": ".terraform/modules/queue/modules/policy"},
+        ]})
+
+    def test_module_is_read_and_findings_sit_at_its_call(self, tmp_path: Path) -> None:
+        root = self.project(tmp_path, self.manifest())
+        findings = lint_paths([str(root)]).findings
+        got = {(f.rule, f.line, f.resource) for f in findings}
+        # The queue inside the module keeps the default visibility timeout of 30 s.
+        assert ("ESM101", 13, "aws_lambda_event_source_mapping.orders") in got
+        assert ("ESM111", 1, "module.queue.aws_sqs_queue.this") in got
+        assert ("ESM603", 1, "module.queue.module.policy.aws_lambda_function.helper") in got
+        assert "(the default)" in next(f.message for f in findings if f.rule == "ESM101")
+        # Everything is reported in the file the user owns, never under .terraform.
+        assert {Path(f.path).name for f in findings} == {"main.tf"}
+
+    def test_a_comment_at_the_module_call_suppresses(self, tmp_path: Path) -> None:
+        root = self.project(tmp_path, self.manifest())
+        main = root / "main.tf"
+        main.write_text("# esmlint: ignore[ESM111] the queue module's DLQ is added later\n"
+                        + main.read_text(encoding="utf-8"), encoding="utf-8")
+        rules = {f.rule for f in lint_paths([str(root)]).findings}
+        assert "ESM101" in rules and not {"ESM111", "ESM002"} & rules
+
+    def test_without_terraform_init_the_module_stays_opaque(self, tmp_path: Path) -> None:
+        root = self.project(tmp_path, None)
+        assert not {"ESM101", "ESM111"} & {f.rule for f in lint_paths([str(root)]).findings}
+
+    @pytest.mark.parametrize("manifest", ["not json", "[]", '{"Modules": [{"Key": 1}]}',
+                                          '{"Modules": [{"Key": "queue", "Dir": "nowhere"}]}'])
+    def test_unreadable_manifest_leaves_the_module_opaque(self, tmp_path: Path,
+                                                          manifest: str) -> None:
+        root = self.project(tmp_path, manifest)
+        findings = lint_paths([str(root)]).findings
+        assert not {"ESM001", "ESM101", "ESM111"} & {f.rule for f in findings}
+
+
 # --------------------------------------------------------------------------- plans
 
 

@@ -14,6 +14,12 @@ entity in the model, their per-instance values unknown), a ``dynamic`` block who
 unknown, and what it may attach to the module's functions and roles makes the rules that
 need the whole picture stay quiet). ``count = 0`` (after evaluation) removes a resource.
 
+Modules from the registry, git or elsewhere are on disk once ``terraform init`` has run:
+``.terraform/modules/modules.json`` in the root module names the directory of each
+module call. Those are read like local ones, but every position in them is the position of
+the ``module`` block that calls them: that is the file the user owns and can change,
+annotate or suppress a finding in.
+
 The terraform-aws-modules/lambda module (registry source, or a local copy of it) is read
 from its inputs instead of its code (:class:`LambdaModule`): its function, event source
 mappings (``event_source_mapping``), permissions (``allowed_triggers``) and asynchronous
@@ -40,7 +46,7 @@ from .terraform_expr import (
     Var,
     contains_sym,
 )
-from .terraform_hcl import TfSyntaxError
+from .terraform_hcl import HclAttr, HclBlock, TfSyntaxError
 from .terraform_model import (
     NOT_SET,
     A,
@@ -50,6 +56,7 @@ from .terraform_model import (
     TfResource,
     policy_document,
 )
+from .yaml import load_json
 
 #: Module call arguments that are not inputs.
 META_ARGS = ("source", "version", "count", "for_each", "providers", "depends_on")
@@ -254,9 +261,11 @@ class ModuleScope:
     def __init__(self, loader: ModuleLoader, directory: str, blocks: list, prefix: str,
                  inputs: dict | None = None, caller: ModuleScope | None = None,
                  depth: int = 0, tfvars: dict | None = None,
-                 conditional: str = "") -> None:
+                 conditional: str = "", vendored: Loc | None = None) -> None:
         self.loader = loader
         self.directory = directory
+        #: Where a downloaded module (or one inside it) is called from the user's files.
+        self.vendored = vendored
         self.prefix = prefix
         self.inputs = inputs or {}
         self.caller = caller
@@ -577,6 +586,7 @@ class ModuleLoader:
     def __init__(self, hints: Hints) -> None:
         self.hints = hints
         self.files: dict[str, FileSet] = {}
+        self.manifests: dict[str, dict[str, str]] = {}
 
     def files_of(self, directory: str) -> FileSet:
         key = os.path.normcase(os.path.abspath(directory))
@@ -596,20 +606,46 @@ class ModuleLoader:
         if isinstance(source, str) and LAMBDA_MODULE.match(source):
             return LambdaModule(parent, name, prefix, inputs, block, conditional)
         local = isinstance(source, str) and source.startswith(("./", "../"))
-        if local and parent.depth < MAX_MODULE_DEPTH:
-            directory = os.path.normpath(os.path.join(parent.directory, source))
-            if os.path.isdir(directory):
-                files = self.files_of(directory)
-                if files.errors:
-                    self.opaque(parent, name, str(source), inputs)
-                    return OpaqueModule(name, f"{source}: a file could not be parsed")
-                if LambdaModule.looks_like(files.blocks):
-                    return LambdaModule(parent, name, prefix, inputs, block, conditional)
-                return ModuleScope(self, directory, files.blocks, prefix, inputs, parent,
-                                   parent.depth + 1,
-                                   conditional=conditional or parent.conditional)
+        directory = None
+        if parent.depth < MAX_MODULE_DEPTH:
+            directory = os.path.normpath(os.path.join(parent.directory, source)) if local \
+                else self.downloaded(parent, name)
+        if directory is not None and os.path.isdir(directory):
+            files = self.files_of(directory)
+            if files.errors:
+                self.opaque(parent, name, str(source), inputs)
+                return OpaqueModule(name, f"{source}: a file could not be parsed")
+            blocks = files.blocks
+            vendored = parent.vendored or (None if local else block.loc)
+            if vendored is not None:
+                if not all(isinstance(item, HclBlock) for item in blocks):
+                    self.opaque(parent, name, str(source), inputs)  # .tf.json: not moved
+                    return OpaqueModule(name, f"{source}: JSON configuration syntax")
+                blocks = [_relocated(item, vendored) for item in blocks]
+            if LambdaModule.looks_like(blocks):
+                return LambdaModule(parent, name, prefix, inputs, block, conditional)
+            return ModuleScope(self, directory, blocks, prefix, inputs, parent,
+                               parent.depth + 1,
+                               conditional=conditional or parent.conditional,
+                               vendored=vendored)
         self.opaque(parent, name, str(source), inputs)
         return OpaqueModule(name, str(source))
+
+    def downloaded(self, parent: ModuleScope, name: str) -> str | None:
+        """Where ``terraform init`` put the module ``name`` called by ``parent``, if it ran."""
+        root = parent
+        while root.caller is not None:
+            root = root.caller
+        key = ".".join([*re.findall(r"module\.([^.]+)\.", parent.prefix), name])
+        found = self.manifest(root.directory).get(key)
+        return os.path.normpath(os.path.join(root.directory, found)) if found else None
+
+    def manifest(self, root: str) -> dict[str, str]:
+        """Module key (``queue``, ``queue.inner``) -> directory, from ``modules.json``."""
+        if root not in self.manifests:
+            self.manifests[root] = _read_manifest(
+                os.path.join(root, ".terraform", "modules", "modules.json"))
+        return self.manifests[root]
 
     def opaque(self, parent: ModuleScope, name: str, source: str, inputs: dict) -> None:
         """A module esmlint cannot read may attach anything to what it is given."""
@@ -621,6 +657,33 @@ class ModuleLoader:
                 if ".aws_lambda_function." in f".{token.ref}" or \
                         ".aws_lambda_alias." in f".{token.ref}":
                     self.hints.unlinked.update(OPAQUE_UNLINKED)
+
+
+#: modules.json files beyond this size are not read (the modules stay opaque).
+MAX_MANIFEST_BYTES = 5 * 1024 * 1024
+
+
+def _read_manifest(path: str) -> dict[str, str]:
+    """``terraform init``'s record of downloaded modules; empty when absent or unreadable."""
+    try:
+        if os.path.getsize(path) > MAX_MANIFEST_BYTES:
+            return {}
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            data = load_json(handle.read())
+    except (OSError, ValueError):
+        return {}
+    modules = data.get("Modules") if isinstance(data, dict) else None
+    return {entry["Key"]: entry["Dir"] for entry in modules or ()
+            if isinstance(entry, dict) and isinstance(entry.get("Key"), str)
+            and entry["Key"] and isinstance(entry.get("Dir"), str) and entry["Dir"]}
+
+
+def _relocated(block: HclBlock, loc: Loc) -> HclBlock:
+    """A copy of a downloaded module's block with every position moved to ``loc``."""
+    return HclBlock(block.type, block.labels, loc,
+                    {name: HclAttr(attr.text, loc, attr.offset)
+                     for name, attr in block.attrs.items()},
+                    [_relocated(child, loc) for child in block.blocks])
 
 
 #: What a module esmlint cannot read may add to a function it is given.
