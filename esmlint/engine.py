@@ -521,10 +521,7 @@ def lint_file(
     try:
         loaded = loaders.load_text(path, text, explicit)
     except Exception as exc:  # noqa: BLE001 - one file's loader bug must not stop the others
-        detail = str(exc).strip()
-        message = (f"internal error while loading this file: {type(exc).__name__}"
-                   f"{': ' + detail if detail else ''} — please report this bug")
-        return [parse_error(path, message, rules=rules)], 1, []
+        return [_loader_bug(path, "this file", exc, rules)], 1, []
 
     if not loaded.is_template:
         if explicit:
@@ -643,11 +640,8 @@ def lint_terraform(
     try:
         load = load_module(directory, texts, explicit)
     except Exception as exc:  # noqa: BLE001 - one module's loader bug must not stop the others
-        detail = str(exc).strip()
-        message = (f"internal error while loading this Terraform module: "
-                   f"{type(exc).__name__}{': ' + detail if detail else ''} — please report "
-                   "this bug")
-        return [parse_error(sorted(texts)[0], message, rules=rules)], counted, notes
+        return [_loader_bug(sorted(texts)[0], "this Terraform module", exc, rules)], counted, \
+            notes
     if load.errors:
         return [parse_error(path, exc.message, exc.line, exc.column, rules=rules)
                 for path, exc in load.errors], counted, notes
@@ -661,7 +655,8 @@ def lint_terraform(
     for finding in found:
         by_file.setdefault(finding.path, []).append(finding)
     findings: list[Finding] = []
-    for path, items in sorted(by_file.items()):
+    # Every file with findings, and every named file (its suppressions may be unused: ESM002).
+    for path in sorted(set(by_file) | set(texts)):
         if path in unnamed:
             continue  # a sibling file read for context: the user did not name it
         view = copy.copy(load.model)
@@ -669,16 +664,20 @@ def lint_terraform(
         text = texts.get(path)
         if text is None and path in module_files:
             text = _read_text(path)
-        findings.extend(_suppress.apply(items, view, text, rules=rules, config=settings,
-                                        enabled=lambda rid: is_enabled(rid, chosen, ignored)))
-    for path in sorted(set(texts) - set(by_file)):
-        view = copy.copy(load.model)
-        view.path = path
-        findings.extend(_suppress.apply([], view, texts[path], rules=rules, config=settings,
+        findings.extend(_suppress.apply(by_file.get(path, []), view, text, rules=rules,
+                                        config=settings,
                                         enabled=lambda rid: is_enabled(rid, chosen, ignored)))
     if settings is not None:
         findings = settings.adjust(findings, chosen, ignored)
     return findings, counted, notes
+
+
+def _loader_bug(path: str, what: str, exc: Exception, rules: Sequence[RuleInfo]) -> Finding:
+    """ESM001 for a loader that raised: a bug of esmlint's, said so, for that input only."""
+    detail = str(exc).strip()
+    message = (f"internal error while loading {what}: {type(exc).__name__}"
+               f"{': ' + detail if detail else ''} — please report this bug")
+    return parse_error(path, message, rules=rules)
 
 
 def _read_text(path: str) -> str | None:

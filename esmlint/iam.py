@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from .model import Policy, Role, Statement
-from .values import Loc, Sym, Token, Val, known
+from .values import PARTITION, Loc, Sym, Token, Val, known
 
 __all__ = [
     "Answer",
@@ -49,9 +49,6 @@ __all__ = [
 
 #: A pattern or subject: a plain string, or a string with deploy-time tokens.
 Text = str | Sym
-
-#: The ``${AWS::Partition}`` pseudo parameter, as the front ends spell it.
-PARTITION = Token("pseudo", "AWS::Partition")
 
 #: Partition names ``${AWS::Partition}`` may stand for.
 PARTITIONS = (
@@ -247,11 +244,23 @@ def _partition_tri(pattern: Atoms, subject: Atoms) -> Tri:
     return _glob_tri(pattern, subject)
 
 
-def _and(values: Iterable[Tri]) -> Tri:
+def all_of(values: Iterable[Tri]) -> Tri:
+    """Three-valued "all of these": NO wins, then UNKNOWN; YES when every one is YES."""
     result = Tri.YES
     for value in values:
         if value is Tri.NO:
             return Tri.NO
+        if value is Tri.UNKNOWN:
+            result = Tri.UNKNOWN
+    return result
+
+
+def any_of(values: Iterable[Tri]) -> Tri:
+    """Three-valued "some of these": YES wins, then UNKNOWN; NO when every one is NO."""
+    result = Tri.NO
+    for value in values:
+        if value is Tri.YES:
+            return Tri.YES
         if value is Tri.UNKNOWN:
             result = Tri.UNKNOWN
     return result
@@ -293,7 +302,7 @@ def _match_arn(pattern: Text, resource: Text) -> Tri:
             break
     else:
         return _glob_tri(p_atoms, s_atoms)
-    result = _and(
+    result = all_of(
         _partition_tri(p, s) if index == 1 else _glob_tri(p, s)
         for index, (p, s) in enumerate(zip(p_segments, s_segments, strict=True))
     )

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import ref
 
-from .values import MISSING, Loc, Sym, Token, Val
+from .values import MISSING, Loc, Sym, Token, Val, default
 
 POLL = "poll"
 ASYNC = "async"
@@ -369,6 +369,12 @@ def options_from_tags(pairs: Iterable[tuple[Any, Any]]) -> dict:
             if len(pieces) == 3:
                 options.setdefault(pieces[1], {})[pieces[2]] = value
     return options
+
+
+def fifo_by_name(name: Any, loc: Loc | None) -> Val:
+    """The FIFO flag a queue or topic gets when none is set: a FIFO one must have a name
+    ending in ``.fifo``, so that name (a literal string) is the only sign it is one."""
+    return default(isinstance(name, str) and name.endswith(".fifo"), loc)
 
 
 def function_name_parts(text: str) -> tuple[str, str] | None:

@@ -19,30 +19,13 @@ from __future__ import annotations
 
 import re
 
-from .iam import Tri, allows
+from .iam import Tri, all_of, allows, any_of
 from .model import Policy, Role, Statement
-from .values import Sym, Token, Val
+from .values import ACCOUNT_ID, Sym, Val
 
-_ACCOUNT = Token("pseudo", "AWS::AccountId")
 _LITERAL_ACCOUNT = re.compile(r"arn:[^:]+:iam::(\d{12}):root|\d{12}")
 
 __all__ = ["grants", "is_account", "names_role"]
-
-
-def _any(values) -> Tri:
-    result = Tri.NO
-    for value in values:
-        if value is Tri.YES:
-            return Tri.YES
-        if value is Tri.UNKNOWN:
-            result = Tri.UNKNOWN
-    return result
-
-
-def _both(a: Tri, b: Tri) -> Tri:
-    if Tri.NO in (a, b):
-        return Tri.NO
-    return Tri.YES if a is Tri.YES and b is Tri.YES else Tri.UNKNOWN
 
 
 def names_role(principal: Val, role: Role) -> Tri:
@@ -70,13 +53,13 @@ def is_account(principal: Val) -> Tri:
         return Tri.UNKNOWN
     value = principal.value
     if isinstance(value, Sym):
-        if value.parts == (_ACCOUNT,):
+        if value.parts == (ACCOUNT_ID,):
             return Tri.YES
         tokens = list(value.tokens)
         text = "".join(p for p in value.parts if isinstance(p, str))
         if tokens and all(t.kind == "pseudo" for t in tokens) and text.endswith(":root") \
                 and ":iam::" in text:
-            return Tri.YES if _ACCOUNT in tokens else Tri.UNKNOWN
+            return Tri.YES if ACCOUNT_ID in tokens else Tri.UNKNOWN
         if any(t.kind not in ("attr", "pseudo") for t in tokens):
             return Tri.UNKNOWN
         return Tri.NO
@@ -106,8 +89,8 @@ def grants(policy: Policy | None, role: Role, action: str, resource) -> tuple[Tr
             continue
         principals = statement.principals
         if not principals:  # NotPrincipal, or nothing readable
-            direct, account = _any((direct, Tri.UNKNOWN)), _any((account, Tri.UNKNOWN))
+            direct, account = any_of((direct, Tri.UNKNOWN)), any_of((account, Tri.UNKNOWN))
             continue
-        direct = _any((direct, _both(covers, _any(names_role(p, role) for p in principals))))
-        account = _any((account, _both(covers, _any(is_account(p) for p in principals))))
+        direct = any_of((direct, all_of((covers, any_of(names_role(p, role) for p in principals)))))
+        account = any_of((account, all_of((covers, any_of(is_account(p) for p in principals)))))
     return direct, account

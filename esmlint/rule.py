@@ -23,7 +23,7 @@ so a name a new message uses must be listed there (tests/test_terms.py checks).
 from __future__ import annotations
 
 from .findings import Finding, Severity
-from .values import Loc, Sym, as_bool
+from .values import Loc, Sym, Token, Val, as_bool
 
 __all__ = ["Severity", "report", "Finding", "option"]
 
@@ -115,3 +115,25 @@ def conditions(*labels: str) -> str:
     """The ``Fn::If`` labels of the branches a finding is about, for its message."""
     picked = [label for label in labels if label]
     return f" ({'; '.join(picked)})" if picked else ""
+
+
+def principal_text(value: Val) -> str | None:
+    """A Lambda permission's ``Principal`` as lower-case text, for comparing with service
+    principals: ``${AWS::URLSuffix}`` reads as ``amazonaws.com`` and ``${AWS::Region}`` as
+    ``<region>``. None when it is unknown, not a string, or holds any other token."""
+    if not value.known or not isinstance(value.value, (str, Sym)):
+        return None
+    raw = value.value
+    if isinstance(raw, Sym):
+        parts = []
+        for part in raw.parts:
+            if isinstance(part, Token) and part.ref == "AWS::URLSuffix":
+                parts.append("amazonaws.com")
+            elif isinstance(part, Token) and part.ref == "AWS::Region":
+                parts.append("<region>")
+            elif isinstance(part, Token):
+                return None
+            else:
+                parts.append(part)
+        raw = "".join(parts)
+    return raw.strip().lower()

@@ -57,6 +57,12 @@ class Token:
         return "${?" + self.ref + "}"
 
 
+#: The pseudo parameters ARNs are built from, shared by every front end and rule.
+PARTITION = Token("pseudo", "AWS::Partition")
+REGION = Token("pseudo", "AWS::Region")
+ACCOUNT_ID = Token("pseudo", "AWS::AccountId")
+
+
 @dataclass(frozen=True)
 class Sym:
     """A string made of literal parts and deploy-time tokens."""

@@ -45,7 +45,7 @@ Add `lambda.amazonaws.com` to the `Service` principals of an `Allow` statement f
 - esmlint spec: aws-lambda-invocation.md A.1
 """
 
-from esmlint.iam import Tri, match_action, match_arn
+from esmlint.iam import Tri, any_of, match_action, match_arn
 from esmlint.rule import Severity, report
 from esmlint.values import Sym
 
@@ -55,17 +55,6 @@ SEVERITY = Severity.ERROR
 
 PRINCIPAL = "lambda.amazonaws.com"
 ACTION = "sts:AssumeRole"
-
-
-def _any(values):
-    """Three-valued "some of these": YES wins, then UNKNOWN."""
-    result = Tri.NO
-    for value in values:
-        if value is Tri.YES:
-            return Tri.YES
-        if value is Tri.UNKNOWN:
-            result = Tri.UNKNOWN
-    return result
 
 
 def names_lambda(principal):
@@ -95,9 +84,9 @@ def names_lambda(principal):
 def allows_action(statement):
     """Does the statement's Action (or NotAction) cover sts:AssumeRole?"""
     if statement.actions is not None:
-        return _any(_action(val) for val in statement.actions)
+        return any_of(_action(val) for val in statement.actions)
     if statement.not_actions is not None:
-        excluded = _any(_action(val) for val in statement.not_actions)
+        excluded = any_of(_action(val) for val in statement.not_actions)
         return {Tri.YES: Tri.NO, Tri.NO: Tri.YES}.get(excluded, Tri.UNKNOWN)
     return Tri.UNKNOWN
 
@@ -122,11 +111,11 @@ def trusts_lambda(trust):
         if not statement.principals:
             answers.append(Tri.UNKNOWN)  # NotPrincipal, or no principal we could read
             continue
-        who = _any(names_lambda(p) for p in statement.principals)
+        who = any_of(names_lambda(p) for p in statement.principals)
         action = allows_action(statement)
         answers.append(Tri.NO if Tri.NO in (who, action) else
                        Tri.YES if who is Tri.YES and action is Tri.YES else Tri.UNKNOWN)
-    return _any(answers)
+    return any_of(answers)
 
 
 def why_not(trust):

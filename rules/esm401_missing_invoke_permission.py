@@ -60,16 +60,15 @@ from __future__ import annotations
 
 from esmlint.iam import Tri, match_arn
 from esmlint.model import Model, Permission, Source
-from esmlint.rule import Severity, report, where
+from esmlint.rule import Severity, principal_text, report, where
+from esmlint.values import ACCOUNT_ID as A
+from esmlint.values import PARTITION as P
+from esmlint.values import REGION as R
 from esmlint.values import Sym, Token, Val
 
 ID = "ESM401"
 NAME = "missing-invoke-permission"
 SEVERITY = Severity.ERROR
-
-P = Token("pseudo", "AWS::Partition")
-R = Token("pseudo", "AWS::Region")
-A = Token("pseudo", "AWS::AccountId")
 
 #: Source kind -> the service principal that invokes the function (spec C).
 PRINCIPALS = {
@@ -122,24 +121,10 @@ def same_qualifier(a: str, b: str) -> Tri:
 
 def principal_tri(value: Val, service: str) -> Tri:
     """Does a permission's ``Principal`` name ``service`` (or everyone)?"""
-    if not value.known or not isinstance(value.value, (str, Sym)):
+    text = principal_text(value)
+    if text is None:
         return Tri.UNKNOWN
-    raw = value.value
-    if isinstance(raw, Sym):
-        parts = []
-        for part in raw.parts:
-            if isinstance(part, Token) and part.ref == "AWS::URLSuffix":
-                parts.append("amazonaws.com")
-            elif isinstance(part, Token) and part.ref == "AWS::Region":
-                parts.append("<region>")
-            elif isinstance(part, Token):
-                return Tri.UNKNOWN
-            else:
-                parts.append(part)
-        text = "".join(parts)
-    else:
-        text = raw
-    text = text.strip().lower().removesuffix(".cn")
+    text = text.removesuffix(".cn")
     if text == "*" or text == service:
         return Tri.YES
     name = service.split(".", 1)[0]

@@ -44,8 +44,8 @@ accounts out.
 - esmlint spec: aws-lambda-invocation.md C
 """
 
-from esmlint.rule import Severity, report
-from esmlint.values import Sym, Token, branches
+from esmlint.rule import Severity, principal_text, report
+from esmlint.values import branches
 
 ID = "ESM402"
 NAME = "permission-without-source-condition"
@@ -54,22 +54,7 @@ SEVERITY = Severity.WARNING
 
 def service_principal(value) -> str:
     """The service principal a permission names, "" when it is not a service."""
-    if not value.known or not isinstance(value.value, (str, Sym)):
-        return ""
-    raw = value.value
-    if isinstance(raw, Sym):
-        parts = []
-        for part in raw.parts:
-            if isinstance(part, Token) and part.ref == "AWS::URLSuffix":
-                parts.append("amazonaws.com")
-            elif isinstance(part, Token) and part.ref == "AWS::Region":
-                parts.append("<region>")
-            elif isinstance(part, Token):
-                return ""
-            else:
-                parts.append(part)
-        raw = "".join(parts)
-    text = raw.strip().lower()
+    text = principal_text(value) or ""
     if text.endswith((".amazonaws.com", ".amazonaws.com.cn", ".amazon.com")):
         return text
     return ""

@@ -25,17 +25,17 @@ from ..model import (
     Role,
     Source,
     Statement,
+    fifo_by_name,
     function_name_parts,
     options_from_tags,
 )
+from ..values import ACCOUNT_ID as A
+from ..values import PARTITION as P
+from ..values import REGION as R
 from ..values import Loc, Sym, Token, Val, default, known, unknown
 from . import canonical as _canonical
 from .intrinsics import Resolver
 from .yaml import MDict, load_json
-
-P = Token("pseudo", "AWS::Partition")
-R = Token("pseudo", "AWS::Region")
-A = Token("pseudo", "AWS::AccountId")
 
 #: CloudFormation resource type -> model resource kind.
 KINDS = {
@@ -257,8 +257,7 @@ class Builder:
             res.props["name"] = name
             fifo = get(props, "FifoQueue")
             if not fifo.known and not self.resolver.has(props, "FifoQueue"):
-                literal = name.value if name.known and isinstance(name.value, str) else None
-                fifo = default(bool(literal and literal.endswith(".fifo")), self.loc(rid))
+                fifo = fifo_by_name(name.value if name.known else None, self.loc(rid))
             res.props["fifo"] = fifo
             self.redrive(res, props)
             res.props["kms_key"] = get(props, "KmsMasterKeyId")
@@ -271,8 +270,7 @@ class Builder:
             res.props["name"] = name
             fifo = get(props, "FifoTopic")
             if not self.resolver.has(props, "FifoTopic"):
-                literal = name.value if name.known and isinstance(name.value, str) else None
-                fifo = default(bool(literal and literal.endswith(".fifo")), self.loc(rid))
+                fifo = fifo_by_name(name.value if name.known else None, self.loc(rid))
             res.props["fifo"] = fifo
             res.props["kms_key"] = get(props, "KmsMasterKeyId")
             res.arn = self.arn("sns", rid, name, "TopicName", "")

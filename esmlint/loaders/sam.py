@@ -31,13 +31,14 @@ from ..model import (
     Source,
     Statement,
 )
+from ..values import ACCOUNT_ID as A
+from ..values import PARTITION as P
+from ..values import REGION as R
 from ..values import Loc, Sym, Token, Val, default, known, unknown
 from .intrinsics import is_intrinsic
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cloudformation import Builder
-
-P = Token("pseudo", "AWS::Partition")
 
 #: Managed policy SAM adds to the generated role for each poll event type (F.1).
 EVENT_MANAGED_POLICY = {
@@ -609,7 +610,7 @@ class SamExpander:
                 pid, loc, target, action=known("lambda:InvokeFunction"),
                 principal=known(principal),
                 source_arn=self.permission_source_arn(kind, eid, invoker_val, loc),
-                source_account=known(Sym.of(Token("pseudo", "AWS::AccountId"))),
+                source_account=known(Sym.of(A)),
                 qualifier=known(qualifier) if qualifier else unknown("not set"),
                 origin=fn.id, resolved=fn))
             self.b.model.origins[pid] = fn.id
@@ -627,8 +628,8 @@ class SamExpander:
         if kind in ("Api", "HttpApi"):
             api = self.b.model_ref(invoker) or (
                 "ServerlessRestApi" if kind == "Api" else "ServerlessHttpApi")
-            return known(Sym.of("arn:", P, ":execute-api:", Token("pseudo", "AWS::Region"), ":",
-                                Token("pseudo", "AWS::AccountId"), ":",
+            return known(Sym.of("arn:", P, ":execute-api:", R, ":",
+                                A, ":",
                                 Token("attr", api, "Ref"), "/*"), loc)
         return unknown("set by SAM", loc)
 
@@ -647,8 +648,8 @@ class SamExpander:
             queue.props["visibility_timeout"] = default(30, loc)
             queue.props["fifo"] = default(False, loc)
             queue.props["redrive"] = default(None, loc)
-            queue.arn = Sym.of("arn:", P, ":sqs:", Token("pseudo", "AWS::Region"), ":",
-                               Token("pseudo", "AWS::AccountId"), ":",
+            queue.arn = Sym.of("arn:", P, ":sqs:", R, ":",
+                               A, ":",
                                Token("attr", qid, "QueueName"))
             self.b.model.resources[qid] = queue
             self.b.model.origins[qid] = fn.id

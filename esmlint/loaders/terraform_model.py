@@ -38,17 +38,17 @@ from ..model import (
     Role,
     Source,
     Statement,
+    fifo_by_name,
     function_name_parts,
     options_from_tags,
 )
+from ..values import ACCOUNT_ID as A
 from ..values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
+from ..values import PARTITION as P
+from ..values import REGION as R
 from . import canonical as _canonical
 from .terraform_expr import JsonDoc, Unknown, contains_unknown
 from .yaml import load_json
-
-P = Token("pseudo", "AWS::Partition")
-R = Token("pseudo", "AWS::Region")
-A = Token("pseudo", "AWS::AccountId")
 
 NOT_SET = "not set"
 
@@ -465,8 +465,7 @@ class TfBuilder:
             res.props["name"] = name
             fifo = get("fifo_queue")
             if is_absent(fifo) or (fifo.known and fifo.value is None):
-                plain = literal(name)
-                fifo = default(bool(isinstance(plain, str) and plain.endswith(".fifo")), loc)
+                fifo = fifo_by_name(literal(name), loc)
             res.props["fifo"] = fifo
             self.redrive(res, get("redrive_policy"))
             kms = get("kms_master_key_id")
@@ -479,8 +478,7 @@ class TfBuilder:
             res.props["name"] = name
             fifo = get("fifo_topic")
             if is_absent(fifo) or (fifo.known and fifo.value is None):
-                plain = literal(name)
-                fifo = default(bool(isinstance(plain, str) and plain.endswith(".fifo")), loc)
+                fifo = fifo_by_name(literal(name), loc)
             res.props["fifo"] = fifo
             res.props["kms_key"] = get("kms_master_key_id")
             res.arn = self.arn("sns", address, name, "name", "")
