@@ -193,7 +193,7 @@ def cfn_lint_command() -> list[str]:
 
 def relint(lines: int = 500, repeat: int = 20) -> dict:
     """What the language server does on a change: lint one buffer in a warm process."""
-    from esmlint.cli import lint_buffer  # what the server runs on every change
+    from esmlint.runner import lint_buffer  # what the server runs on every change
 
     def lint_source(path: str, text: str) -> None:
         lint_buffer(path, text, explicit=False)

@@ -41,7 +41,7 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from . import cli, engine
+from . import registry, runner
 from .findings import Finding, Severity
 from .reporters import rule_url
 
@@ -151,7 +151,7 @@ def _findings(cfn: Any) -> list[tuple[Finding, tuple[int, int, int, int]]]:
             return cached
         path = filename if filename and not decoded else (
             "template.json" if not filename or filename == "-" else filename + ".json")
-        findings, _counted, _notes = cli.lint_buffer(path, data, options=options)
+        findings, _counted, _notes = runner.lint_buffer(path, data, options=options)
         text = data.decode("utf-8", errors="replace")
         located = [(f, _location(f, cfn, text, decoded)) for f in findings]
         _CACHE.clear()  # one template at a time: cfn-lint runs every rule on it in turn
@@ -193,7 +193,7 @@ def _class_name(rule_id: str, name: str, letter: str) -> str:
 
 def _make_rules() -> dict[str, type[EsmlintRule]]:
     made: dict[str, type[EsmlintRule]] = {}
-    for rule in engine.load_rules():
+    for rule in registry.load_rules():
         for severity in sorted(Severity, reverse=True):
             if severity > rule.severity:
                 continue

@@ -12,9 +12,12 @@ Exit codes:
 ``--fail-on`` counts only the findings that are shown: what ``--severity`` hides neither
 prints nor fails the run, so a CI log always shows why the build failed.
 
-Start-up time matters (pre-commit, editors): only click and the engine are imported here;
-a reporter is imported when chosen and nothing heavy (cfn-lint, samtranslator,
-jsonschema) is imported on the ``check`` path.
+Start-up time matters (pre-commit, editors): only click and the list of output formats are
+imported here. Each command imports what it needs when it runs: ``esmlint --version``
+imports nothing more, ``rules`` and ``explain`` only the rule registry, ``check`` the
+runner, and the runner a front end only when a file of its format is read. A reporter is
+imported when chosen; nothing heavy (cfn-lint, samtranslator, jsonschema) is imported on
+the ``check`` path.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import config as _config
-from . import discover, engine, reporters
+from . import reporters
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .registry import RuleInfo
+    from .runner import LintResult
 
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -63,9 +69,13 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort, SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise  # click reports these itself (a closed pipe, as in `| head`, quietly)
-        except (engine.RuleError, _config.ConfigError) as exc:
-            raise ConfigurationError(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+            # Only a run that raised pays for these imports.
+            from .config import ConfigError
+            from .registry import RuleError
+
+            if isinstance(exc, (RuleError, ConfigError)):
+                raise ConfigurationError(str(exc)) from exc
             raise InternalError(exc) from exc
 
 
@@ -83,13 +93,16 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_print_version, help="Show the version and exit.")
 def cli() -> None:
-    """Lint how AWS Lambda functions get invoked in SAM and CloudFormation templates."""
+    """Lint how AWS Lambda functions get invoked: SAM, CloudFormation (CDK output included)
+    and Terraform (.tf, .tf.json, plan JSON)."""
 
 
 def _selectors(option: str, values: Sequence[str]) -> tuple[str, ...]:
+    from .registry import UnknownRuleError, parse_selectors
+
     try:
-        return engine.parse_selectors(values)
-    except engine.UnknownRuleError as exc:
+        return parse_selectors(values)
+    except UnknownRuleError as exc:
         raise click.BadParameter(
             f"unknown rule {exc.token!r}; 'esmlint rules' lists the rule IDs and names",
             param_hint=option,
@@ -148,11 +161,16 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     """Lint templates in PATHS (files or directories; default: the current directory).
 
     In directories, *.yaml, *.yml, *.json and *.template files are read and those that
-    are CloudFormation or SAM templates are checked; hidden folders, node_modules,
-    .aws-sam, cdk.out, .terraform and virtual environments are skipped.
+    are CloudFormation or SAM templates (CDK output included) or Terraform plan JSON are
+    checked, and every folder's *.tf and *.tf.json files are checked as one Terraform
+    module; hidden folders, node_modules, .aws-sam, cdk.out, .terraform and virtual
+    environments are skipped.
 
     '-' reads one template from standard input, reported under --stdin-filename.
     """
+    from . import config as _config
+    from . import outcome as _outcome
+    from . import runner
     selected = _selectors("--select", select)
     ignored = _selectors("--ignore", ignore)
     stdin = "-" in paths
@@ -162,7 +180,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
     configs = _config.Finder(config_file, isolated=no_config)
-    result = engine.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs)
+    result = runner.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs)
     if stdin:
         _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
                     explicit=not skip_non_templates, config=configs)
@@ -172,7 +190,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
         click.echo(note, err=True)
 
     ctx = click.get_current_context()
-    outcome = _config.judge(result.findings, configs,
+    outcome = _outcome.judge(result.findings, configs,
                             severity=_given(ctx, "severity", severity),
                             fail_on=_given(ctx, "fail_on", fail_on),
                             baseline=baseline_file, write_baseline=write_baseline)
@@ -197,65 +215,13 @@ def _given(ctx: click.Context, name: str, value: str) -> str | None:
 
 #: The path findings from standard input carry when no --stdin-filename is given.
 STDIN_NAME = "stdin"
-_NOT_A_TEMPLATE = ": not a CloudFormation/SAM template, skipped"
 
 
-def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
-                ignore: Sequence[str] = (), options: dict | None = None, *,
-                explicit: bool = True, config: Any = None,
-                ) -> tuple[list[Finding], int, list[str]]:
-    """Lint content that is not on disk (standard input, an editor's buffer) as ``path``.
-
-    The same steps as :func:`engine.lint_paths` takes for a file it has read: decode,
-    load, the file's configuration (``config``: a :class:`~esmlint.config.Finder` or
-    :class:`~esmlint.config.Config`, looked up for ``path``), the rules, suppressions.
-    Returns ``(findings, 1 if it was a template else 0, notes)``.
-    """
-    from . import loaders
-
-    settings = config.for_path(path) if config is not None else None
-    if settings is not None and settings.excluded(path):
-        note = f"esmlint: {path}: excluded by {settings.name}, skipped"
-        return [], 0, [note] if explicit else []
-
-    def parse_error(message: str, line: int = 0, column: int = 0) -> list[Finding]:
-        found = [engine.parse_error(path, message, line, column)]
-        if settings is None:
-            return found
-        chosen, ignored, _ = settings.scope(path, select, ignore)
-        return settings.adjust(found, chosen, ignored)
-
-    if isinstance(data, str):
-        text, problem, line, column = data, "", 0, 0
-    else:
-        text, problem, line, column = engine.decode_bytes(data)
-    if problem and explicit:
-        return parse_error(problem, line, column), 1, []
-    if text is None:
-        return [], 0, []
-    try:
-        loaded = loaders.load_text(path, text, explicit)
-    except Exception as exc:  # noqa: BLE001 - as engine.lint_file: a finding, not a crash
-        detail = str(exc).strip()
-        return parse_error(f"internal error while loading this file: {type(exc).__name__}"
-                           f"{': ' + detail if detail else ''} — please report this bug"), 1, []
-    if not loaded.is_template:
-        return [], 0, [f"esmlint: {path}{_NOT_A_TEMPLATE}"] if explicit else []
-    notes = [f"esmlint: {path}: {note}" for note in loaded.notes]
-    if problem:
-        return parse_error(problem, line, column), 1, notes
-    if loaded.error:
-        return parse_error(loaded.error, loaded.line, loaded.column), 1, notes
-    if loaded.model is None:
-        return [], 1, notes
-    findings = engine.lint_model(loaded.model, text, select, ignore, options, config=config,
-                                 path=path)
-    return findings, 1, notes
-
-
-def _lint_stdin(result: engine.LintResult, path: str, select: Sequence[str],
+def _lint_stdin(result: LintResult, path: str, select: Sequence[str],
                 ignore: Sequence[str], *, explicit: bool, config: Any = None) -> None:
     """Add the template on standard input to ``result``, as the file ``path``."""
+    from .runner import lint_buffer
+
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     data = stream.read()
     findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit,
@@ -265,17 +231,21 @@ def _lint_stdin(result: engine.LintResult, path: str, select: Sequence[str],
     result.notes.extend(notes)
 
 
-def _skip_non_templates(result: engine.LintResult, select: Sequence[str],
+def _skip_non_templates(result: LintResult, select: Sequence[str],
                         ignore: Sequence[str]) -> None:
     """Treat named files as a directory walk does: a file that is not a template, or that
     cannot be parsed and does not look like one, is skipped without a word."""
-    result.notes = [note for note in result.notes if not note.endswith(_NOT_A_TEMPLATE)]
+    from .discover import MAX_FILE_BYTES
+    from .registry import PARSE_ERROR_ID
+    from .runner import NOT_A_TEMPLATE, lint_file
+
+    result.notes = [note for note in result.notes if not note.endswith(NOT_A_TEMPLATE)]
     broken = sorted({f.path for f in result.findings
-                     if f.rule == engine.PARSE_ERROR_ID and os.path.isfile(f.path)})
+                     if f.rule == PARSE_ERROR_ID and os.path.isfile(f.path)})
     for path in broken:
-        if os.path.getsize(path) > discover.MAX_FILE_BYTES:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
             continue  # too large to read: its ESM001 stays (a walk would skip it with a note)
-        _findings, counted, _notes = engine.lint_file(path, False, select, ignore)
+        _findings, counted, _notes = lint_file(path, False, select, ignore)
         if counted:
             continue  # it reads as a template: its ESM001 stands
         result.findings = [f for f in result.findings if f.path != path]
@@ -308,10 +278,12 @@ def exit_code(shown: Sequence[Finding], fail_on: str) -> int:
               default="table", show_default=True, help="Output format.")
 def rules_command(output_format: str) -> None:
     """List every rule: ID, name, default severity and summary."""
-    click.echo(render_rules(engine.load_rules(), output_format), nl=False)
+    from .registry import load_rules
+
+    click.echo(render_rules(load_rules(), output_format), nl=False)
 
 
-def render_rules(rules: Sequence[engine.RuleInfo], output_format: str) -> str:
+def render_rules(rules: Sequence[RuleInfo], output_format: str) -> str:
     """The rule list as a table, Markdown (the README's reference) or JSON."""
     lines: list[str] = []
     if output_format == "json":
@@ -339,9 +311,11 @@ def render_rules(rules: Sequence[engine.RuleInfo], output_format: str) -> str:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Show the documentation of RULE (an ID such as ESM101, or a rule name)."""
+    from .registry import UnknownRuleError, find_rule
+
     try:
-        info = engine.find_rule(rule)
-    except engine.UnknownRuleError:
+        info = find_rule(rule)
+    except UnknownRuleError:
         raise click.BadParameter(
             f"unknown rule {rule!r}; 'esmlint rules' lists the rule IDs and names",
             param_hint="RULE",

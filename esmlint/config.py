@@ -219,7 +219,7 @@ class Config:
                ignore: Sequence[str]) -> list[Finding]:
         """Drop what this file's selection switches off (ESM001 and ESM002 included) and
         apply the severity overrides."""
-        from .engine import INTERNAL_ERROR_NAME, is_enabled
+        from .registry import INTERNAL_ERROR_NAME, is_enabled
 
         kept: list[Finding] = []
         for finding in findings:
@@ -529,24 +529,24 @@ def _resolve(path: str, data: Mapping[str, Any]) -> tuple[Config, list[_Problem]
     """Schema-valid data to a :class:`Config`, checking every rule reference."""
     import difflib
 
-    from . import engine
+    from . import registry
 
-    rules = engine.load_rules()
+    rules = registry.load_rules()
     problems: list[_Problem] = []
 
     def selectors(values: Sequence[str], parts: tuple[str | int, ...]) -> tuple[str, ...]:
         result: list[str] = []
         for index, value in enumerate(values):
             try:
-                result.extend(engine.parse_selectors([value], rules))
-            except engine.UnknownRuleError as exc:
+                result.extend(registry.parse_selectors([value], rules))
+            except registry.UnknownRuleError as exc:
                 problems.append(_Problem(parts + (index,), _unknown_rule(exc.token, rules)))
         return tuple(result)
 
     def rule_id(token: str, parts: tuple[str | int, ...]) -> str | None:
         try:
-            return engine.find_rule(token, rules).id
-        except engine.UnknownRuleError:
+            return registry.find_rule(token, rules).id
+        except registry.UnknownRuleError:
             problems.append(_Problem(parts, _unknown_rule(token, rules, prefixes=False)))
             return None
 
@@ -646,62 +646,3 @@ def _fits(value: Any, default: Any) -> bool:
     if isinstance(default, (int, float)):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, type(default))
-
-
-# --- what the run shows and how it ends ----------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """The findings to show, how many the baseline hid, and the exit code."""
-
-    shown: list[Finding]
-    baselined: int = 0
-    exit_code: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-def judge(findings: Sequence[Finding], configs: Any = None, *, severity: str | None = None,
-          fail_on: str | None = None, baseline: str | None = None,
-          write_baseline: str | None = None) -> Outcome:
-    """Apply baselines, ``--severity`` / ``min-severity`` and ``--fail-on`` / ``fail-on``.
-
-    ``severity``, ``fail_on`` and ``baseline`` are the command-line values (None when not
-    given); each finding otherwise follows its own file's configuration. With
-    ``write_baseline`` every current finding (at any severity) is recorded there first,
-    and the run then hides them as ``--baseline`` would.
-    """
-    from . import baseline as _baseline
-
-    configs = configs if configs is not None else DEFAULT
-    outcome = Outcome(shown=[])
-    hidden: set[int] = set()
-    if write_baseline:
-        count = _baseline.write(write_baseline, findings)
-        outcome.notes.append(
-            f"esmlint: wrote {count} finding{'' if count == 1 else 's'} to baseline "
-            f"{display(write_baseline)}")
-        baseline = write_baseline
-    if baseline:
-        hidden = _baseline.load(baseline).hide(findings)
-    else:
-        groups: dict[str, list[Finding]] = {}
-        for finding in findings:
-            path = configs.for_path(finding.path).baseline
-            if path:
-                groups.setdefault(path, []).append(finding)
-        for path, group in groups.items():
-            hidden |= _baseline.load(path).hide(group)
-    for finding in findings:
-        config = configs.for_path(finding.path)
-        lowest = Severity.parse(severity or config.min_severity or DEFAULT_MIN_SEVERITY)
-        if finding.severity < lowest:
-            continue
-        if id(finding) in hidden:
-            outcome.baselined += 1
-            continue
-        outcome.shown.append(finding)
-        threshold = (fail_on or config.fail_on or DEFAULT_FAIL_ON).lower()
-        if threshold != "never" and finding.severity >= Severity.parse(threshold):
-            outcome.exit_code = 1
-    return outcome

@@ -30,8 +30,9 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from . import cli, engine
 from . import config as _config
+from . import outcome as _outcome
+from . import registry, runner
 from .findings import Finding, Severity
 from .reporters import rule_url
 
@@ -70,10 +71,10 @@ class EsmlintLanguageServer(LanguageServer):
             if "severity" in options:
                 self.severity = Severity.parse(str(options["severity"])).label
             if "select" in options:
-                self.select = engine.parse_selectors(_strings(options["select"]))
+                self.select = registry.parse_selectors(_strings(options["select"]))
             if "ignore" in options:
-                self.ignore = engine.parse_selectors(_strings(options["ignore"]))
-        except (KeyError, engine.UnknownRuleError) as exc:
+                self.ignore = registry.parse_selectors(_strings(options["ignore"]))
+        except (KeyError, registry.UnknownRuleError) as exc:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error,
                 message=f"esmlint: ignoring a bad setting in initializationOptions: {exc}",
@@ -89,14 +90,14 @@ class EsmlintLanguageServer(LanguageServer):
         try:
             configs: Any = _config.Finder()
             findings = lint_source(path, document.source, self.select, self.ignore, configs)
-            shown = _config.judge(findings, configs, severity=self.severity).shown
+            shown = _outcome.judge(findings, configs, severity=self.severity).shown
         except _config.ConfigError as exc:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error,
                 message=f"esmlint: {exc}; linting {path} without that configuration"))
             configs = _config.Finder(isolated=True)
             findings = lint_source(path, document.source, self.select, self.ignore, configs)
-            shown = _config.judge(findings, configs, severity=self.severity).shown
+            shown = _outcome.judge(findings, configs, severity=self.severity).shown
         diagnostics = [diagnostic(f, document.lines) for f in shown]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version,
@@ -182,7 +183,7 @@ def path_of(uri: str) -> str:
 def lint_source(path: str, text: str, select: Sequence[str] = (),
                 ignore: Sequence[str] = (), config: Any = None) -> list[Finding]:
     """esmlint's findings on a buffer; a document that is not a template has none."""
-    findings, _counted, _notes = cli.lint_buffer(path, text, select, ignore, explicit=False,
+    findings, _counted, _notes = runner.lint_buffer(path, text, select, ignore, explicit=False,
                                                  config=config)
     return findings
 

@@ -105,7 +105,7 @@ def name_parameters():
     policy templates substitute into an ARN after a ``:`` or ``/`` (a name), read from
     aws-sam-translator's ``policy_templates.json``. A parameter also used as a whole
     resource (an ARN) anywhere is left out."""
-    from esmlint.loaders.sam import policy_templates  # loaded anyway when linting SAM
+    from esmlint.sam_data import policy_templates  # loaded anyway when linting SAM
 
     result = {}
     for name, template in policy_templates().items():

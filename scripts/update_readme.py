@@ -16,7 +16,7 @@ START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 def rule_table() -> str:
     from esmlint.cli import render_rules  # the same renderer as `esmlint rules`
-    from esmlint.engine import load_rules
+    from esmlint.registry import load_rules
 
     return render_rules(load_rules(), "markdown").rstrip("\n")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import SAM_QUEUE_TOO_SHORT
 
-from esmlint import engine
+from esmlint import registry
 from esmlint.findings import Severity
 from esmlint.reporters import rule_url
 
@@ -217,7 +217,7 @@ def test_list_rules_shows_every_esmlint_rule(templates, module_env):
     proc = cfn_lint("-a", "esmlint.cfn_lint", "--list-rules", cwd=templates,
                     child_env=module_env)
     assert proc.returncode == 0, proc.stderr
-    for rule in engine.load_rules():
+    for rule in registry.load_rules():
         letter = {"error": "E", "warning": "W", "info": "I"}[rule.severity.label]
         assert f"{letter}{rule.id}: {rule.id} {rule.name}" in proc.stdout, rule.id
 
@@ -229,7 +229,7 @@ def test_registered_classes(monkeypatch):
 
     rules = Rules.create_from_module("esmlint.cfn_lint")
     ids = set(rules.keys())
-    for rule in engine.load_rules():
+    for rule in registry.load_rules():
         for severity in Severity:
             cid = plugin.cfn_lint_id(rule.id, severity)
             assert (cid in ids) == (severity <= rule.severity), cid

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import CFN_QUEUE_TOO_SHORT
 
-from esmlint import discover, engine, loaders
+from esmlint import discover, engine, loaders, registry, runner
 from esmlint.cli import _use_color, exit_code
 from esmlint.findings import Finding, Severity
 from esmlint.model import Function, Model, Source
@@ -274,10 +274,10 @@ def test_unknown_rule_selector_is_a_usage_error(run_cli, write, option, value):
 
 
 def test_parse_selectors():
-    assert engine.parse_selectors(["esm101, ESM2", "sqs-visibility-below-timeout"]) == (
+    assert registry.parse_selectors(["esm101, ESM2", "sqs-visibility-below-timeout"]) == (
         "ESM101", "ESM2", "ESM101")
-    with pytest.raises(engine.UnknownRuleError):
-        engine.parse_selectors(["ESM7"])
+    with pytest.raises(registry.UnknownRuleError):
+        registry.parse_selectors(["ESM7"])
 
 
 # --- rules and explain --------------------------------------------------------------------
@@ -289,7 +289,7 @@ def test_rules_table(run_cli):
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["ID", "NAME", "SEVERITY", "SUMMARY"]
     ids = [line.split()[0] for line in lines[1:]]
-    assert ids == [rule.id for rule in engine.load_rules()]
+    assert ids == [rule.id for rule in registry.load_rules()]
     assert {"ESM001", "ESM101"} <= set(ids)
 
 
@@ -300,7 +300,7 @@ def test_rules_markdown(run_cli):
     assert lines[0] == "| ID | name | severity | summary |"
     assert lines[1] == "|---|---|---|---|"
     rows = lines[2:]
-    assert len(rows) == len(engine.load_rules())
+    assert len(rows) == len(registry.load_rules())
     assert any(row.startswith("| ESM101 | sqs-visibility-below-timeout | error | ")
                for row in rows)
 
@@ -309,7 +309,7 @@ def test_rules_json(run_cli):
     run = run_cli("rules", "--format", "json")
     assert run.exit_code == 0
     items = json.loads(run.stdout)
-    assert [item["id"] for item in items] == [rule.id for rule in engine.load_rules()]
+    assert [item["id"] for item in items] == [rule.id for rule in registry.load_rules()]
     for item in items:
         assert {"id", "name", "severity", "summary", "options"} <= set(item)
         assert item["severity"] in ("error", "warning", "info")
@@ -319,7 +319,7 @@ def test_rules_json(run_cli):
 
 
 def test_every_rule_has_a_summary_and_kebab_name():
-    for rule in engine.load_rules():
+    for rule in registry.load_rules():
         assert rule.summary and not rule.summary.startswith("#"), rule.id
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.id
 
@@ -330,7 +330,7 @@ def test_explain(run_cli, token):
     assert run.exit_code == 0
     first = run.stdout.splitlines()[0]
     assert first == "ESM101 sqs-visibility-below-timeout (default severity: error)"
-    rule = engine.find_rule("ESM101")
+    rule = registry.find_rule("ESM101")
     assert rule.doc in run.stdout
 
 
@@ -429,12 +429,12 @@ def test_byte_order_marks(run_cli, tmp_path, encoding):
 
 
 def test_decode_bytes():
-    assert engine.decode_bytes(b"a: 1\n") == ("a: 1\n", "", 0, 0)
-    assert engine.decode_bytes(codecs.BOM_UTF8 + b"a: 1")[0] == "a: 1"
-    assert engine.decode_bytes(codecs.BOM_UTF16_LE + "a: é".encode("utf-16-le"))[0] == "a: é"
-    text, problem, line, column = engine.decode_bytes(b"a: 1\nb: \xff\n")
+    assert runner.decode_bytes(b"a: 1\n") == ("a: 1\n", "", 0, 0)
+    assert runner.decode_bytes(codecs.BOM_UTF8 + b"a: 1")[0] == "a: 1"
+    assert runner.decode_bytes(codecs.BOM_UTF16_LE + "a: é".encode("utf-16-le"))[0] == "a: é"
+    text, problem, line, column = runner.decode_bytes(b"a: 1\nb: \xff\n")
     assert problem and (line, column) == (2, 4) and text.startswith("a: 1\nb: ")
-    assert engine.decode_bytes(b"\x00\x01binary")[0] is None
+    assert runner.decode_bytes(b"\x00\x01binary")[0] is None
 
 
 def test_directory_walk_skips_hidden_build_and_dependency_folders(tmp_path, write):
@@ -511,7 +511,7 @@ def test_unexpected_error_is_exit_2_without_traceback(run_cli, write, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("something broke")
 
-    monkeypatch.setattr(engine, "lint_paths", explode)
+    monkeypatch.setattr(runner, "lint_paths", explode)
     run = run_cli("check", write("template.yaml", CLEAN))
     assert run.exit_code == 2
     assert "internal error: RuntimeError: something broke" in run.stderr
@@ -520,9 +520,9 @@ def test_unexpected_error_is_exit_2_without_traceback(run_cli, write, monkeypatc
 
 def test_broken_rule_module_is_exit_2(run_cli, write, monkeypatch):
     def broken():
-        raise engine.RuleError("rule module esmlint.rules.x cannot be imported: SyntaxError")
+        raise registry.RuleError("rule module esmlint.rules.x cannot be imported: SyntaxError")
 
-    monkeypatch.setattr(engine, "load_rules", broken)
+    monkeypatch.setattr(registry, "load_rules", broken)
     run = run_cli("rules")
     assert run.exit_code == 2
     assert "cannot be imported" in run.stderr
@@ -572,11 +572,11 @@ def _model() -> tuple[Model, Function]:
     return model, fn
 
 
-def _rule(rid: str, name: str, check, severity=Severity.WARNING) -> engine.RuleInfo:
+def _rule(rid: str, name: str, check, severity=Severity.WARNING) -> registry.RuleInfo:
     module = types.ModuleType(f"esmlint.rules.fake_{rid.lower()}")
     module.__doc__ = f"Summary of {name}.\n\nMore."
     module.ID, module.NAME, module.SEVERITY, module.check = rid, name, severity, check
-    return engine.RuleInfo.from_module(module)
+    return registry.RuleInfo.from_module(module)
 
 
 def test_a_rule_that_raises_becomes_a_finding_and_others_still_run():
@@ -640,7 +640,7 @@ def test_select_ignore_and_options_reach_rules():
     module.__doc__ = "Options."
     module.ID, module.NAME, module.SEVERITY, module.check = "ESM904", "opts", "warning", check
     module.OPTIONS = {"multiplier": 6, "other": 1}
-    rule = engine.RuleInfo.from_module(module)
+    rule = registry.RuleInfo.from_module(module)
     model, _ = _model()
     model.options = {"opts": {"other": 3}}
     engine.run(model, options={"ESM904": {"multiplier": 2}}, rules=[rule])
@@ -668,8 +668,8 @@ def test_malformed_rule_module_is_refused(attrs, problem):
     module.check = lambda model, options: iter(())
     for key, value in attrs.items():
         setattr(module, key, value)
-    with pytest.raises(engine.RuleError, match=problem):
-        engine.RuleInfo.from_module(module)
+    with pytest.raises(registry.RuleError, match=problem):
+        registry.RuleInfo.from_module(module)
 
 
 def test_summary_line_wording():

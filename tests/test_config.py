@@ -15,7 +15,7 @@ import pytest
 from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import config as cfg
-from esmlint.engine import lint_paths
+from esmlint.runner import lint_paths
 
 # Visibility 10 s < timeout 30 s: ESM101 (error) on Mapping. No redrive policy: ESM111.
 BAD = CFN_QUEUE_TOO_SHORT

@@ -19,7 +19,7 @@ def test_readme_rule_table_is_current() -> None:
 
 
 def test_every_rule_documents_what_why_example_fix_and_references() -> None:
-    from esmlint.engine import load_rules
+    from esmlint.registry import load_rules
 
     for rule in load_rules():
         for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix",
@@ -30,8 +30,8 @@ def test_every_rule_documents_what_why_example_fix_and_references() -> None:
 def test_readme_example_output_matches_the_example() -> None:
     import re
 
-    from esmlint.engine import lint_paths
     from esmlint.findings import Severity
+    from esmlint.runner import lint_paths
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("On the examples, esmlint prints:", 1)[1].split("```text\n", 1)[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from esmlint.engine import lint_paths
+from esmlint.runner import lint_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(.+?)\s*$")
@@ -78,7 +78,7 @@ def test_fixture(path: Path) -> None:
 
 
 def test_every_rule_has_failing_and_passing_fixtures() -> None:
-    from esmlint.engine import load_rules
+    from esmlint.registry import load_rules
 
     for rule in load_rules():
         folder = FIXTURES / rule.id

@@ -39,9 +39,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esmlint import engine, loaders, reporters
-from esmlint.engine import INTERNAL_ERROR_NAME
+from esmlint import engine, loaders, reporters, runner
 from esmlint.loaders.yaml import DecodeError, decode
+from esmlint.registry import INTERNAL_ERROR_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -100,7 +100,7 @@ def check_input(name: str, payload: str | bytes) -> None:
     path = os.path.join(_WORKDIR, name)
     with time_limit():
         if isinstance(payload, bytes):
-            text, problem, line, _column = engine.decode_bytes(payload)
+            text, problem, line, _column = runner.decode_bytes(payload)
             if problem:
                 assert line >= 0
             if text is None:

@@ -28,10 +28,10 @@ import pytest
 import yaml
 from conftest import REPO, program_env
 
-from esmlint import discover, engine
-from esmlint.engine import INTERNAL_ERROR_NAME, PARSE_ERROR_ID
+from esmlint import discover, runner
 from esmlint.loaders import load_text
 from esmlint.loaders import yaml as yaml_loader
+from esmlint.registry import INTERNAL_ERROR_NAME, PARSE_ERROR_ID
 
 # --------------------------------------------------------------------------- helpers
 
@@ -61,23 +61,23 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def lint(path: Path | list[Path], seconds: float = 30) -> engine.LintResult:
+def lint(path: Path | list[Path], seconds: float = 30) -> runner.LintResult:
     """Lint files named explicitly, as the CLI does; no internal error, within time."""
     paths = [str(p) for p in (path if isinstance(path, list) else [path])]
     start = time.monotonic()
     with time_limit(seconds):
-        result = engine.lint_paths(paths)
+        result = runner.lint_paths(paths)
     elapsed = time.monotonic() - start
     assert internal_errors(result.findings) == []
     assert elapsed < seconds, f"took {elapsed:.1f} s"
     return result
 
 
-def parse_errors(result: engine.LintResult) -> list:
+def parse_errors(result: runner.LintResult) -> list:
     return [f for f in result.findings if f.rule == PARSE_ERROR_ID]
 
 
-def only_parse_error(result: engine.LintResult) -> Any:
+def only_parse_error(result: runner.LintResult) -> Any:
     """The one ESM001 of a file that cannot be parsed: located, position in the message."""
     errors = parse_errors(result)
     assert len(errors) == 1, [f.message for f in result.findings]
@@ -87,7 +87,7 @@ def only_parse_error(result: engine.LintResult) -> Any:
     return error
 
 
-def analysed(result: engine.LintResult) -> engine.LintResult:
+def analysed(result: runner.LintResult) -> runner.LintResult:
     """A template that was read and linted: counted, no ESM001."""
     assert result.files == 1
     assert parse_errors(result) == [], [f.message for f in parse_errors(result)]
@@ -195,7 +195,7 @@ TF = textwrap.dedent("""\
     """)
 
 
-def rules_of(result: engine.LintResult) -> set[str]:
+def rules_of(result: runner.LintResult) -> set[str]:
     return {f.rule for f in result.findings}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from esmlint.loaders import load_text
-from esmlint.loaders.intrinsics import Resolver
+from esmlint.loaders.cloudformation.intrinsics import Resolver
 from esmlint.loaders.yaml import DecodeError, decode
 from esmlint.values import Sym, Token
 

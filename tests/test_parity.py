@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from esmlint.engine import lint_paths
+from esmlint.runner import lint_paths
 
 PARITY = Path(__file__).resolve().parents[1] / "fixtures" / "tf" / "parity"
 FORMATS = {

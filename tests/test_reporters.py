@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import SAM_QUEUE_TOO_SHORT
 
-from esmlint import engine, reporters
+from esmlint import registry, reporters
 from esmlint.findings import Finding, Severity
 from esmlint.reporters import (
     Summary,
@@ -104,7 +104,7 @@ def test_sarif_is_valid_and_complete(run_cli, write, tmp_path, monkeypatch, sari
     assert driver["name"] == "esmlint"
     assert driver["version"] and driver["informationUri"].startswith("https://")
 
-    rules = engine.load_rules()
+    rules = registry.load_rules()
     descriptors = driver["rules"]
     assert [d["id"] for d in descriptors] == [r.id for r in rules]
     for rule, descriptor in zip(rules, descriptors, strict=True):
@@ -149,7 +149,7 @@ def test_sarif_of_a_clean_run_is_valid(run_cli, write, sarif_validator):
     log = json.loads(run.stdout)
     assert not list(sarif_validator.iter_errors(log))
     assert log["runs"][0]["results"] == []
-    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(engine.load_rules())
+    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(registry.load_rules())
 
 
 def test_sarif_fingerprints_survive_line_moves(run_cli, write, tmp_path, monkeypatch):
@@ -193,7 +193,7 @@ def test_sarif_path_outside_the_working_directory_is_a_file_uri(sarif_validator)
 
 
 def test_rule_url_names_the_rule_module():
-    for rule in engine.load_rules():
+    for rule in registry.load_rules():
         url = rule_url(rule.id)
         assert url.startswith(reporters.DOCS_BASE), rule.id
         assert url.endswith(f"/{rule.module.rsplit('.', 1)[-1]}.py"), rule.id

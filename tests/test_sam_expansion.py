@@ -18,8 +18,9 @@ import pytest
 
 from esmlint.iam import Tri, allows
 from esmlint.loaders import load_text
-from esmlint.loaders.sam import merge_globals, policy_templates
+from esmlint.loaders.cloudformation.sam import merge_globals
 from esmlint.model import ASYNC, POLL, Model
+from esmlint.sam_data import policy_templates
 from esmlint.values import Sym, Token
 
 HEADER = "Transform: AWS::Serverless-2016-10-31\n"

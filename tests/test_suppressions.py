@@ -14,7 +14,7 @@ import pytest
 from conftest import CFN_QUEUE_TOO_SHORT
 
 from esmlint import config as cfg
-from esmlint import engine, loaders, suppress
+from esmlint import engine, loaders, registry, runner, suppress
 from esmlint.findings import Finding, Severity
 
 # ESM301 on Renderer (S3, no DLQ); ESM101 on Worker's SQS event (vis 10 s < timeout 30 s).
@@ -62,7 +62,7 @@ RULES = ("ESM101", "ESM301", "ESM002")
 
 def lint(write, text: str, name: str = "template.yaml", select=RULES, **kwargs) -> set:
     path = write(name, text)
-    result = engine.lint_paths([str(path)], select, **kwargs)
+    result = runner.lint_paths([str(path)], select, **kwargs)
     return {(f.rule, f.line, f.resource) for f in result.findings}
 
 
@@ -200,7 +200,7 @@ def test_reasons_are_kept(write):
 """)
     path = write("template.yaml", text)
     model = loaders.load_text(str(path), path.read_text()).model
-    found, problems = suppress.collect(model, path.read_text(), rules=engine.load_rules())
+    found, problems = suppress.collect(model, path.read_text(), rules=registry.load_rules())
     assert problems == []
     assert {(s.rule, s.kind, s.target, s.reason) for s in found} == {
         ("ESM101", "comment", "Mapping", "raised later"),
@@ -278,7 +278,7 @@ def test_suppression_on_a_sam_function_covers_what_sam_generates(write):
         for rid in generated
     ]
     other = Finding("ESM111", Severity.WARNING, str(path), 1, 1, "m", resource="Topic")
-    kept = suppress.apply([*about_generated, other], model, source, rules=engine.load_rules(),
+    kept = suppress.apply([*about_generated, other], model, source, rules=registry.load_rules(),
                           enabled=lambda rid: True)
     assert kept == [other]
 
@@ -307,7 +307,7 @@ def test_esm002_is_not_reported_for_a_rule_that_did_not_run(write):
     assert lint(write, text, select=("ESM101", "ESM002")) == {
         ("ESM101", line_of(text, "Mapping:"), "Mapping")}
     path = write("template.yaml", text)
-    result = engine.lint_paths([str(path)], ignore=("ESM301",))
+    result = runner.lint_paths([str(path)], ignore=("ESM301",))
     assert "ESM002" not in {f.rule for f in result.findings}
 
 
@@ -316,12 +316,12 @@ def test_esm002_is_not_reported_for_a_rule_that_crashed(write):
         raise RuntimeError("bug")
         yield
 
-    crashing = engine.RuleInfo("ESM998", "crashing-rule", Severity.WARNING, "Crashes.",
+    crashing = registry.RuleInfo("ESM998", "crashing-rule", Severity.WARNING, "Crashes.",
                                check=boom)
-    rules = (*engine.load_rules(), crashing)
+    rules = (*registry.load_rules(), crashing)
     text = CFN.replace("  Mapping:\n", "  Mapping:  # esmlint: ignore[ESM998]\n")
     path = write("template.yaml", text)
-    found = engine.lint_paths([str(path)], ("ESM998", "ESM002"), rules=rules).findings
+    found = runner.lint_paths([str(path)], ("ESM998", "ESM002"), rules=rules).findings
     # The rule's internal error is reported; its suppression is not called useless.
     assert [(f.rule, f.name) for f in found] == [("ESM998", "internal-error")]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from esmlint import engine
+from esmlint import runner
 from esmlint.terms import for_terraform
 
 
@@ -47,7 +47,7 @@ def test_what_is_not_a_cloudformation_name_stays(message):
 
 
 def _findings(paths: list[Path]):
-    result = engine.lint_paths([str(p) for p in paths], jobs=1)
+    result = runner.lint_paths([str(p) for p in paths], jobs=1)
     assert result.findings, "the fixtures must produce findings for this test to mean much"
     return result.findings
 

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from esmlint.engine import lint_paths
 from esmlint.loaders import load_text
-from esmlint.loaders.terraform_config import connected_files, load_module
-from esmlint.loaders.terraform_expr import (
+from esmlint.loaders.terraform.configuration import connected_files, load_module
+from esmlint.loaders.terraform.expressions import (
     Evaluator,
     JsonDoc,
     Unknown,
     parse_expression,
     parse_template,
 )
+from esmlint.runner import lint_paths
 from esmlint.values import Sym, Token
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -335,7 +335,7 @@ class TestModulesOnDisk:
         assert "ESM101" in rules_of(tmp_path / "main.tf")
 
     def test_connected_files(self) -> None:
-        from esmlint.loaders.terraform_config import parse_file
+        from esmlint.loaders.terraform.configuration import parse_file
 
         main = parse_file("main.tf", 'resource "aws_iam_role" "r" {}\n'
                                      'resource "aws_lambda_function" "f" { role = var.x }\n')

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from esmlint.engine import lint_paths
+from esmlint.runner import lint_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(.+?)\s*$")

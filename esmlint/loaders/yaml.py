@@ -464,3 +464,33 @@ def unmarked(value: Any, depth: int = 0) -> Any:
             items.append(unmarked(item, depth + 1))
         return items
     return value
+
+
+def decode_json(text: str) -> object:
+    """JSON is checked by the strict JSON parser, then decoded by libyaml for its marks.
+
+    libyaml accepts things JSON does not (trailing commas, comments), so the strict parse
+    comes first; if libyaml then fails on valid JSON (rare escapes), the JSON value is
+    used without marks.
+    """
+    import json
+
+    text = valid_json_escapes(text)
+    try:
+        plain = json.loads(text)
+    except RecursionError:
+        # Deeper than Python's JSON parser goes: the YAML reader stops at MAX_DEPTH and
+        # says where.
+        decode(text)
+        raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 0)
+        column = getattr(exc, "colno", 0)
+        message = getattr(exc, "msg", str(exc)).split(";")[0]
+        raise DecodeError(f"invalid JSON: {message}", line, column) from None
+    try:
+        return decode(text)
+    except BoundError:
+        raise
+    except DecodeError:
+        return unmarked(plain)

@@ -87,7 +87,7 @@ def get(name: str) -> ModuleType:
 
 def rule_url(rule_id: str) -> str:
     """The documentation page of a rule (see :data:`DOCS_BASE`)."""
-    from ..engine import load_rules
+    from ..registry import load_rules
 
     for rule in load_rules():
         if rule.id == rule_id and rule.module.startswith("esmlint.rules."):

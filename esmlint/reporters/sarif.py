@@ -36,7 +36,7 @@ def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False
 def document(findings: Sequence[Finding], summary: Summary | None = None) -> dict:
     """The SARIF log as a dict (the test suite validates it against the schema)."""
     from .. import __version__
-    from ..engine import load_rules
+    from ..registry import load_rules
 
     rules = list(load_rules())
     index = {rule.id: i for i, rule in enumerate(rules)}

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..values import Sym
+from ...values import Sym
 
 # --------------------------------------------------------------------------- values
 

@@ -5,7 +5,7 @@ what Terraform would know at plan time without reaching AWS: variables take thei
 (and ``terraform.tfvars`` / ``*.auto.tfvars``), locals and outputs are computed, local
 modules (``source = "./..."``) are followed with their inputs, and references to resources
 become ``Token("attr", address, attribute)`` so the mapping
-(:mod:`esmlint.loaders.terraform_model`) can link them.
+(:mod:`esmlint.loaders.terraform.builder`) can link them.
 
 What cannot be known stays Unknown, never guessed: a variable without default, a value
 that depends on ``count.index`` / ``each`` (resources with ``count`` / ``for_each`` are one
@@ -34,8 +34,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..values import Loc, Sym, Token, Val, known, unknown
-from .terraform_expr import (
+from ...values import Loc, Sym, Token, Val, known, unknown
+from ..yaml import load_json
+from .builder import (
+    NOT_SET,
+    A,
+    Hints,
+    P,
+    R,
+    TfResource,
+    policy_document,
+)
+from .expressions import (
     Evaluator,
     GetAttr,
     HclError,
@@ -46,17 +56,7 @@ from .terraform_expr import (
     Var,
     contains_sym,
 )
-from .terraform_hcl import HclAttr, HclBlock, TfSyntaxError
-from .terraform_model import (
-    NOT_SET,
-    A,
-    Hints,
-    P,
-    R,
-    TfResource,
-    policy_document,
-)
-from .yaml import load_json
+from .hcl import HclAttr, HclBlock, TfSyntaxError
 
 #: Module call arguments that are not inputs.
 META_ARGS = ("source", "version", "count", "for_each", "providers", "depends_on")
@@ -80,10 +80,10 @@ class FileSet:
 
 def parse_file(path: str, text: str) -> list:
     if path.lower().endswith(".tf.json"):
-        from .terraform_json import parse_tf_json
+        from .tf_json import parse_tf_json
 
         return parse_tf_json(path, text)
-    from .terraform_hcl import parse_hcl
+    from .hcl import parse_hcl
 
     return parse_hcl(path, text)
 
@@ -130,20 +130,18 @@ def read_tfvars(directory: str) -> dict:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read()
             if name.endswith(".json"):
-                from .terraform_json import JsonAttr, _loc
-                from .yaml import DecodeError
+                from ..yaml import DecodeError, decode_json
+                from .tf_json import JsonAttr, _loc
 
                 try:
-                    from . import _decode_json
-
-                    data = _decode_json(text)
+                    data = decode_json(text)
                 except DecodeError:
                     continue
                 if isinstance(data, dict):
                     for key, value in data.items():
                         values[key] = JsonAttr(value, _loc(path, data, key), path, True)
             else:
-                from .terraform_hcl import parse_tfvars
+                from .hcl import parse_tfvars
 
                 values.update(parse_tfvars(path, text))
         except (OSError, TfSyntaxError):
@@ -1117,7 +1115,7 @@ def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -
     With ``explicit``, the files were named by the user: the other files of the directory
     that belong with them (:func:`connected_files`) are read too.
     """
-    from .terraform_model import build_model
+    from .builder import build_model
 
     parsed: dict[str, list] = {}
     load = ModuleLoad(directory, sorted(texts))

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..values import Loc, Sym, Token, Val, known, unknown
-from .terraform_expr import JsonDoc, Unknown
-from .terraform_model import (
+from ...values import Loc, Sym, Token, Val, known, unknown
+from ..yaml import load_json
+from .builder import (
     NOT_SET,
     A,
     Hints,
@@ -33,7 +33,7 @@ from .terraform_model import (
     build_model,
     policy_document,
 )
-from .yaml import load_json
+from .expressions import JsonDoc, Unknown
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 _RESOURCE_REF = re.compile(r"^((?:data\.)?[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+(?:\[[^\]]*\])?)"
@@ -151,7 +151,7 @@ class PlanBody:
 
 
 class PlanLoader:
-    """Reads one plan into Terraform resources for :mod:`terraform_model`."""
+    """Reads one plan into Terraform resources for :mod:`.builder`."""
 
     def __init__(self, path: str, data: dict) -> None:
         self.path = path

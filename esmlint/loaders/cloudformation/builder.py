@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Any
 
-from ..model import (
+from ...model import (
     ASYNC,
     POLL,
     SYNC,
@@ -29,13 +29,13 @@ from ..model import (
     function_name_parts,
     options_from_tags,
 )
-from ..values import ACCOUNT_ID as A
-from ..values import PARTITION as P
-from ..values import REGION as R
-from ..values import Loc, Sym, Token, Val, default, known, unknown
-from . import canonical as _canonical
+from ...values import ACCOUNT_ID as A
+from ...values import PARTITION as P
+from ...values import REGION as R
+from ...values import Loc, Sym, Token, Val, default, known, unknown
+from .. import canonical as _canonical
+from ..yaml import MDict, load_json
 from .intrinsics import Resolver
-from .yaml import MDict, load_json
 
 #: CloudFormation resource type -> model resource kind.
 KINDS = {

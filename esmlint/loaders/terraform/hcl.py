@@ -3,10 +3,10 @@
 python-hcl2 is imported here only, lazily: it (and lark) cost start-up time that users
 linting only CloudFormation must not pay. It finds the structure (blocks, labels,
 attributes) and where each piece is; the text of every attribute's expression is kept and
-read by :mod:`esmlint.loaders.terraform_expr`, the same reader ``.tf.json`` strings go
+read by :mod:`esmlint.loaders.terraform.expressions`, the same reader ``.tf.json`` strings go
 through. Everything else, evaluating a module and mapping it onto the model, is shared with
-the other Terraform front ends (:mod:`esmlint.loaders.terraform_config`,
-:mod:`esmlint.loaders.terraform_model`).
+the other Terraform front ends (:mod:`esmlint.loaders.terraform.configuration`,
+:mod:`esmlint.loaders.terraform.builder`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..values import Loc
-from .terraform_expr import Node, parse_expression
+from ...values import Loc
+from .expressions import Node, parse_expression
 
 
 class TfSyntaxError(Exception):

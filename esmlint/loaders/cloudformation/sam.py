@@ -11,18 +11,15 @@ SNS event with ``SqsSubscription: true``.
 from __future__ import annotations
 
 import copy
-import functools
-import importlib.util
-import json
-import os
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..model import (
+from ...model import (
     ASYNC,
     POLL,
     SYNC,
     Function,
     InvokeConfig,
+    Model,
     Permission,
     Policy,
     PolicyTemplateUse,
@@ -31,14 +28,38 @@ from ..model import (
     Source,
     Statement,
 )
-from ..values import ACCOUNT_ID as A
-from ..values import PARTITION as P
-from ..values import REGION as R
-from ..values import Loc, Sym, Token, Val, default, known, unknown
-from .intrinsics import is_intrinsic
+from ...sam_data import managed_policy_arns, policy_templates
+from ...values import ACCOUNT_ID as A
+from ...values import PARTITION as P
+from ...values import REGION as R
+from ...values import Loc, Sym, Token, Val, default, known, unknown
+from .intrinsics import Resolver, is_intrinsic
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .cloudformation import Builder
+
+class TemplateBuilder(Protocol):
+    """What SAM expansion needs of the CloudFormation builder it runs inside.
+
+    The builder creates the expander and hands itself over; naming the interface here,
+    instead of importing the builder, keeps the dependency one-way (builder -> sam).
+    """
+
+    data: dict
+    raw: dict
+    resolver: Resolver
+    model: Model
+    alias_of: dict[str, tuple[str, str]]
+
+    def loc(self, rid: str) -> Loc: ...
+    def props(self, rid: str) -> dict: ...
+    def condition_of(self, rid: str) -> str: ...
+    def type_of(self, rid: str) -> str: ...
+    def policy(self, document: Val, source: str) -> Policy: ...
+    def model_ref(self, value: Val) -> str: ...
+    def nested_settings(self, source: Source, props: dict, loc: Loc | None = None) -> None: ...
+    def source_kind(self, arn: Val) -> tuple[str, Resource | None]: ...
+    def s3_filter(self, node: Any, loc: Loc | None) -> dict: ...
+    def definition_may_set_timeout(self, api: str) -> bool: ...
+
 
 #: Managed policy SAM adds to the generated role for each poll event type (F.1).
 EVENT_MANAGED_POLICY = {
@@ -76,35 +97,6 @@ PUSH_EVENTS = {
 
 #: Globals.Function properties SAM does not merge (F.4).
 _NOT_GLOBAL = {"Role", "Policies", "FunctionName", "Events"}
-
-
-@functools.lru_cache(maxsize=1)
-def policy_templates() -> dict:
-    """SAM's policy templates, read from aws-sam-translator's data file without importing it."""
-    spec = importlib.util.find_spec("samtranslator")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    for folder in spec.submodule_search_locations:
-        path = os.path.join(folder, "policy_templates_data", "policy_templates.json")
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as handle:
-                return json.load(handle).get("Templates", {})
-    return {}
-
-
-@functools.lru_cache(maxsize=1)
-def managed_policy_arns() -> dict:
-    """SAM's map of AWS managed policy names to ARNs (aws partition), read as data."""
-    spec = importlib.util.find_spec("samtranslator")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    for folder in spec.submodule_search_locations:
-        path = os.path.join(folder, "internal", "data", "aws_managed_policies.json")
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            return data.get("aws", {}) if isinstance(data, dict) else {}
-    return {}
 
 
 def merge_globals(global_props: Any, local: Any, _memo: dict | None = None) -> Any:
@@ -158,7 +150,7 @@ def _is_set(props: Any, key: str) -> bool:
 class SamExpander:
     """Expands the SAM resources of one template inside a CloudFormation builder."""
 
-    def __init__(self, builder: Builder) -> None:
+    def __init__(self, builder: TemplateBuilder) -> None:
         self.b = builder
         self.r = builder.resolver
         globals_ = builder.data.get("Globals")
@@ -196,7 +188,7 @@ class SamExpander:
         global_props = {k: v for k, v in self.globals.items()
                         if k not in _NOT_GLOBAL and k not in ignored}
         if hasattr(self.globals, "marks"):
-            from .yaml import MDict
+            from ..yaml import MDict
 
             marked = MDict(self.globals.line, self.globals.column)
             for key, value in global_props.items():
@@ -206,7 +198,7 @@ class SamExpander:
         if not global_props:
             return local
         if not isinstance(local, dict) or not local:
-            from .yaml import MDict
+            from ..yaml import MDict
 
             empty = MDict(*self._resource_pos(rid))
             return merge_globals(global_props, empty)

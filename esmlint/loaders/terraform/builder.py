@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..model import (
+from ...model import (
     ASYNC,
     POLL,
     SYNC,
@@ -42,13 +42,13 @@ from ..model import (
     function_name_parts,
     options_from_tags,
 )
-from ..values import ACCOUNT_ID as A
-from ..values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
-from ..values import PARTITION as P
-from ..values import REGION as R
-from . import canonical as _canonical
-from .terraform_expr import JsonDoc, Unknown, contains_unknown
-from .yaml import load_json
+from ...values import ACCOUNT_ID as A
+from ...values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, unknown
+from ...values import PARTITION as P
+from ...values import REGION as R
+from .. import canonical as _canonical
+from ..yaml import load_json
+from .expressions import JsonDoc, Unknown, contains_unknown
 
 NOT_SET = "not set"
 

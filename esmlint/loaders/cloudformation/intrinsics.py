@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..values import KNOWN, Loc, Sym, Token, Val, known, unknown
-from .yaml import MDict, MList, position
+from ...values import KNOWN, Loc, Sym, Token, Val, known, unknown
+from ..yaml import MDict, MList, position
 
 PSEUDO = {
     "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName",

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..values import Loc
-from .terraform_expr import Lit, Node, ObjectCons, TupleCons, parse_template
-from .terraform_hcl import TfSyntaxError
+from ...values import Loc
+from .expressions import Lit, Node, ObjectCons, TupleCons, parse_template
+from .hcl import TfSyntaxError
 
 #: Top-level block types and how many labels each takes in JSON nesting.
 LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1,
@@ -24,7 +24,7 @@ LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1,
 
 
 def _loc(path: str, container: Any, key: Any) -> Loc:
-    from .yaml import position
+    from ..yaml import position
 
     line, column = position(container, key)
     return Loc(path, line, column)
@@ -123,11 +123,10 @@ class JsonBlock:
 
 def parse_tf_json(path: str, text: str) -> list[JsonBlock]:
     """The top-level blocks of one ``.tf.json`` file. Raises :class:`TfSyntaxError`."""
-    from . import _decode_json
-    from .yaml import DecodeError
+    from ..yaml import DecodeError, decode_json
 
     try:
-        data = _decode_json(text)
+        data = decode_json(text)
     except DecodeError as exc:
         raise TfSyntaxError(exc.message, exc.line, exc.column) from None
     if not isinstance(data, dict):
