@@ -236,8 +236,9 @@ def _skip_non_templates(result: LintResult, select: Sequence[str],
     """Treat named files as a directory walk does: a file that is not a template, or that
     cannot be parsed and does not look like one, is skipped without a word."""
     from .discover import MAX_FILE_BYTES
+    from .formats import NOT_A_TEMPLATE
     from .registry import PARSE_ERROR_ID
-    from .runner import NOT_A_TEMPLATE, lint_file
+    from .runner import lint_file
 
     result.notes = [note for note in result.notes if not note.endswith(NOT_A_TEMPLATE)]
     broken = sorted({f.path for f in result.findings

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .formats import NOT_A_TEMPLATE
+
 #: Suffixes loaded from directory walks. ``.tf.json`` ends in ``.json`` and is already
 #: considered; the content sniff skips it until a Terraform front end claims it.
 TEMPLATE_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".template")
@@ -83,9 +85,7 @@ def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
             path = os.path.normpath(raw)
             if not terraform and path.lower().endswith(".tf"):
                 # Terraform HCL has no front end yet; the YAML parser would call it broken.
-                result.notes.append(
-                    f"esmlint: {path}: not a CloudFormation/SAM template, skipped"
-                )
+                result.notes.append(f"esmlint: {path}{NOT_A_TEMPLATE}")
                 continue
             key = os.path.normcase(os.path.abspath(path))
             chosen[key] = Candidate(path, explicit=True)

@@ -22,6 +22,7 @@ from . import loaders
 from . import suppress as _suppress
 from .engine import lint_model, loader_bug, parse_error, run
 from .findings import Finding
+from .formats import NOT_A_TEMPLATE
 from .registry import RuleInfo, is_enabled, load_rules
 
 
@@ -377,10 +378,6 @@ def _position(prefix: str) -> tuple[int, int]:
     """1-based line and column just after ``prefix``."""
     line = prefix.count("\n") + 1
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
-
-
-#: What a note says of a named file that is not a template (``--skip-non-templates`` drops it).
-NOT_A_TEMPLATE = ": not a CloudFormation/SAM template, skipped"
 
 
 def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),

@@ -9,7 +9,7 @@ keep the default 30 s and are checked too.
 ## Why is this bad?
 Lambda refuses to create the mapping: *"Invalid request provided: Queue visibility
 timeout: 30 seconds is less than Function timeout: 300 seconds"*. The stack fails to
-deploy. (Spec A.5-1.)
+deploy.
 
 ## Example
 ```yaml
@@ -29,8 +29,10 @@ times the function timeout (see ESM102). Or lower the function's `Timeout`.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
-- esmlint spec: aws-lambda-invocation.md A.5-1, A.8
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-1, A.8.
 
 from esmlint.rule import Severity, described, report, where
 from esmlint.values import branches, default

@@ -8,7 +8,7 @@ It stays silent where ESM101 already reports the queue.
 ## Why is this bad?
 While Lambda retries a throttled or failed batch, messages become visible again and are
 delivered a second time. AWS recommends "at least six times the timeout that you
-configure on your function", plus the batching window. (Spec A.5-2.)
+configure on your function", plus the batching window.
 
 ## Example
 ```yaml
@@ -29,8 +29,10 @@ Raise `VisibilityTimeout` to the value in the message.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-queueconfig
-- esmlint spec: aws-lambda-invocation.md A.5-2
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-2.
 
 from esmlint.rule import Severity, described, option, report, where
 from esmlint.values import as_number

@@ -19,7 +19,7 @@ so only a `BatchSize` above that default is reported, as a warning. Each branch 
 "For Kinesis, DynamoDB, and Amazon SQS event sources, when you set BatchSize to a value
 greater than 10, you must set MaximumBatchingWindowInSeconds to at least 1." For SQS
 Lambda refuses the mapping (*"Maximum batch window in seconds must be greater than 0 if
-maximum batch size is greater than 10"*) and the deploy fails. (Spec A.2.)
+maximum batch size is greater than 10"*) and the deploy fails.
 
 ## Example
 ```yaml
@@ -39,8 +39,10 @@ subscribe your own queue and read it with an SQS event.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-MaximumBatchingWindowInSeconds
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
-- esmlint spec: aws-lambda-invocation.md A.2
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.2.
 
 from esmlint.model import KIND_LABELS
 from esmlint.rule import Severity, conditions, fifo_queue, report, source_label, where

@@ -8,7 +8,7 @@ it by an ARN whose queue name ends in `.fifo`. Each branch of an `Fn::If` is che
 ## Why is this bad?
 A FIFO queue delivers at most 10 messages per batch: "For FIFO queues, the maximum is
 10." Lambda refuses a larger `BatchSize`, and the deploy fails. A batching window does
-not help: FIFO sources do not support one. (Spec A.2; cfn-lint E3705 covers plain
+not help: FIFO sources do not support one. (cfn-lint E3705 covers plain
 CloudFormation only.)
 
 ## Example
@@ -29,8 +29,10 @@ Set `BatchSize` to 10 or less.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
-- esmlint spec: aws-lambda-invocation.md A.0, A.2
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.0, A.2.
 
 from esmlint.rule import Severity, conditions, fifo_queue, report, source_label, where
 from esmlint.values import branches

@@ -21,7 +21,6 @@ without default, an import), are not judged. Each branch of an `Fn::If` is check
 CloudFormation validates these properties against the resource schema, and Lambda
 rejects them in `CreateEventSourceMapping`: the deploy fails. Terraform does not check
 `batch_size` or the batching window at plan time, so the error only shows at apply.
-(Spec A.2, A.4, A.5-5.)
 
 ## Example
 ```yaml
@@ -40,8 +39,10 @@ Set the value within the range in the message.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
-- esmlint spec: aws-lambda-invocation.md A.2, A.4, A.5-5
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.2, A.4, A.5-5.
 
 from esmlint.rule import Severity, conditions, report, source_label, where
 from esmlint.values import branches

@@ -19,7 +19,7 @@ sources" (and SAM requires it for Kinesis, DynamoDB and MSK events); for SQS Lam
 answers *"StartingPosition is not valid for SQS event sources"*. "AT_TIMESTAMP is
 supported only for Amazon Kinesis streams, Amazon DocumentDB, Amazon MSK, and
 self-managed Apache Kafka", and it needs the timestamp to start from. Each of these
-makes the deploy fail. (Spec A.3; cfn-lint E3633/E3634 cover parts of this for plain
+makes the deploy fail. (cfn-lint E3633/E3634 cover parts of this for plain
 CloudFormation.)
 
 ## Example
@@ -40,8 +40,10 @@ it from SQS and Amazon MQ mappings; use `TRIM_HORIZON` or `LATEST` for DynamoDB;
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-StartingPosition
 - https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html
-- esmlint spec: aws-lambda-invocation.md A.0, A.3
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.0, A.3.
 
 from esmlint.model import KIND_LABELS
 from esmlint.rule import Severity, conditions, report, source_label, where

@@ -21,7 +21,6 @@ Lambda rejects such a setting or ignores it; either way it does not do what the
 template says. `ScalingConfig` (maximum concurrency) is SQS-only. Event source mappings
 have no success destination: "OnSuccess … Not supported in CreateEventSourceMapping or
 UpdateEventSourceMapping", and the CloudFormation schema allows only `OnFailure`.
-(Spec A.4, A.5-5.)
 
 ## Example
 ```yaml
@@ -42,8 +41,10 @@ a `maxReceiveCount` on the source queue instead of retries and destinations (see
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
-- esmlint spec: aws-lambda-invocation.md A.4, A.5-5
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.4, A.5-5.
 
 from esmlint.model import KIND_LABELS
 from esmlint.rule import Severity, conditions, report, source_label, where

@@ -14,7 +14,7 @@ Lambda hands the whole batch to one invocation. When a full batch cannot be proc
 before the timeout, the invocation fails and the whole batch is retried: SQS messages
 come back after the visibility timeout and count toward `maxReceiveCount`, and a stream
 shard retries the same batch until the records expire. A batch size chosen without the
-timeout in mind is a common cause of such retry loops. (Spec A.2, A.8.)
+timeout in mind is a common cause of such retry loops.
 
 ## Example
 ```yaml
@@ -44,8 +44,10 @@ records really are processed faster than the budget, set the budget for this fun
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-BatchSize
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
-- esmlint spec: aws-lambda-invocation.md A.2, A.8
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.2, A.8.
 
 import math
 

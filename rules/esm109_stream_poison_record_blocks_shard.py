@@ -9,7 +9,7 @@ both defaults: `MaximumRetryAttempts` −1 (retry forever) and `MaximumRecordAge
 Records of a shard are processed in order. With the defaults, a record that always makes
 the function fail is retried until it expires from the stream — up to a day for DynamoDB
 Streams, the retention period (24 h to 365 days) for Kinesis — and nothing behind it in
-that shard is processed meanwhile. (Spec A.4.)
+that shard is processed meanwhile.
 
 ## Example
 ```yaml
@@ -29,8 +29,10 @@ records to an `OnFailure` destination (see ESM110).
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
 - https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
-- esmlint spec: aws-lambda-invocation.md A.4
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.4.
 
 from esmlint.model import STREAM_KINDS
 from esmlint.rule import Severity, report, source_label, where

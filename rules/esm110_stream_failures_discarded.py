@@ -8,7 +8,6 @@ but have no `DestinationConfig.OnFailure`.
 ## Why is this bad?
 When the retries or the age run out, "Lambda discards the records and continues
 processing". Without an on-failure destination nothing records what was dropped.
-(Spec A.4.)
 
 ## Example
 ```yaml
@@ -25,8 +24,10 @@ the execution role permission to send to it (ESM203).
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
-- esmlint spec: aws-lambda-invocation.md A.4
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.4.
 
 from esmlint.model import STREAM_KINDS
 from esmlint.rule import Severity, report, source_label, where

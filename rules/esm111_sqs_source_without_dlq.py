@@ -14,7 +14,7 @@ and again until the queue's retention period (4 days by default) runs out, and i
 deleted: lost, after costing an invocation per visibility timeout. With a
 `maxReceiveCount` below 5, messages that failed only because the function was throttled
 or a batch partly failed move to the dead-letter queue too early; AWS advises "set the
-maxReceiveCount on the source queue's redrive policy to at least 5". (Spec A.5-3.)
+maxReceiveCount on the source queue's redrive policy to at least 5".
 
 ## Example
 ```yaml
@@ -41,8 +41,10 @@ pass it as `SqsSubscription: {QueueArn, QueueUrl}`.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
 - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
-- esmlint spec: aws-lambda-invocation.md A.5-3
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-3.
 
 from esmlint.rule import Severity, report, where
 

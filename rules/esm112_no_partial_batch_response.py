@@ -11,7 +11,7 @@ Without it, one failing record fails the whole batch: for SQS "any error makes t
 batch visible again", so records that were processed are processed again; for streams the
 whole batch is retried and the shard waits. With `ReportBatchItemFailures` the function
 returns the IDs of the records that failed and only those are retried. The function code
-must return that response, which is why this is advice, not an error. (Spec A.5-4.)
+must return that response, which is why this is advice, not an error.
 
 ## Example
 ```yaml
@@ -31,8 +31,10 @@ utility does this for you).
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
 - https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
-- esmlint spec: aws-lambda-invocation.md A.5-4
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-4.
 
 from esmlint.rule import Severity, conditions, report, source_label, where
 from esmlint.values import branches

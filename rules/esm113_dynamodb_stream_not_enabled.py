@@ -14,7 +14,7 @@ parameter) is not judged.
 Lambda reads DynamoDB changes from the table's stream, so the mapping needs the stream's
 ARN and the table must have streams enabled. `!GetAtt Table.StreamArn` does not exist on a
 table without `StreamSpecification`, and a table ARN is not an event source Lambda
-accepts: either way the deploy fails. (Spec A.0, A.9.)
+accepts: either way the deploy fails.
 
 ## Example
 ```yaml
@@ -40,8 +40,10 @@ Table.StreamArn`.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-streamspecification
-- esmlint spec: aws-lambda-invocation.md A.0, A.9
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.0, A.9.
 
 from esmlint.rule import Severity, report, source_label, where
 from esmlint.values import Sym, as_bool

@@ -20,7 +20,7 @@ types `Pattern` as a string; `Fn::ToJsonString` turns a mapping into one). A fil
 ## Why is this bad?
 Lambda rejects a filter pattern that is not valid JSON or longer than 4096 characters,
 and a mapping may have 5 filters by default, at most 10 after a quota increase: the
-deploy fails. (Spec A.6.)
+deploy fails.
 
 ## Example
 ```yaml
@@ -37,8 +37,10 @@ per field) to stay within 5 filters, or raise the quota.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 - https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html
-- esmlint spec: aws-lambda-invocation.md A.6
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.6.
 
 import json
 

@@ -9,7 +9,7 @@ Event filtering on an SQS source does not leave unmatched messages for someone e
 an Amazon SQS message doesn't satisfy your filter criteria, Lambda automatically removes
 the message from the queue." That is fine when the function is the queue's only
 consumer and the unmatched messages are meant to be dropped; it loses data when a second
-mapping or another consumer of the same queue was expected to process them. (Spec A.5-6.)
+mapping or another consumer of the same queue was expected to process them.
 
 ## Example
 ```yaml
@@ -30,8 +30,10 @@ queue per consumer and a subscription filter policy, instead of filtering one qu
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
-- esmlint spec: aws-lambda-invocation.md A.5-6
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-6.
 
 from esmlint.rule import Severity, conditions, report, source_label, where
 from esmlint.values import branches

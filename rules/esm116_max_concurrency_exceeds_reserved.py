@@ -17,7 +17,7 @@ not reserve them. When the mappings together may start more invocations than the
 function's reserved concurrency, the surplus is throttled: messages return to the queue,
 are received again, and count toward `maxReceiveCount`, so they can land in the
 dead-letter queue without having failed. AWS advises reserved concurrency at least equal
-to the sum of the mappings' maximum concurrency. (Spec A.5-5.)
+to the sum of the mappings' maximum concurrency.
 
 ## Example
 ```yaml
@@ -39,8 +39,10 @@ mappings' `MaximumConcurrency` so that they add up to no more than it.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html#events-sqs-max-concurrency
-- esmlint spec: aws-lambda-invocation.md A.5-5
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-5.
 
 from esmlint.rule import Severity, report, source_label
 from esmlint.values import as_bool

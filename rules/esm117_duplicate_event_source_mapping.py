@@ -39,8 +39,10 @@ Keep one of the two mappings, with the settings of both merged into it.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#API_CreateEventSourceMapping_Errors
-- esmlint spec: aws-lambda-invocation.md A.0, F.1
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.0, F.1.
 
 from esmlint.rule import Severity, report, source_label, where
 from esmlint.values import Sym

@@ -33,7 +33,7 @@ A SAM function with `Role` gets nothing from SAM (see ESM204), so its events are
 For SQS, Kinesis and DynamoDB, Lambda checks the role when it creates the mapping: *"The
 provided execution role does not have permissions to call ReceiveMessage on SQS"*, and
 the deploy fails. For Kafka, MQ and DocumentDB the mapping is created but never reads a
-record; the error only shows in the mapping's state. (Spec A.1.)
+record; the error only shows in the mapping's state.
 
 ## Example
 ```yaml
@@ -57,8 +57,10 @@ source (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
 - https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
-- esmlint spec: aws-lambda-invocation.md A.1, F.1, F.2
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.1, F.1, F.2.
 
 from esmlint.iam import Tri, missing_actions
 from esmlint.resource_policy import grants

@@ -22,7 +22,7 @@ it cannot resolve, a role defined elsewhere: no finding.
 ## Why is this bad?
 Lambda reads the records with the execution role, and reading an encrypted message or
 record needs `kms:Decrypt` on its key. Without it every poll fails with a KMS access
-error: the mapping never delivers a message. (Spec A.1.)
+error: the mapping never delivers a message.
 
 ## Example
 ```yaml
@@ -61,8 +61,10 @@ key policy.
 - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
 - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 - https://docs.aws.amazon.com/streams/latest/dev/permissions-user-cmk.html
-- esmlint spec: aws-lambda-invocation.md A.1
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.1.
 
 from esmlint.iam import Tri, allows
 from esmlint.model import Policy, Resource, ref_token

@@ -31,7 +31,7 @@ cannot tell.
 Lambda delivers to destinations and dead-letter queues with the execution role. When the
 role may not send, delivery fails: the record or event is dropped, and only the
 `DestinationDeliveryFailures` or `DeadLetterErrors` metric tells. The failure handling
-the template sets up does nothing when it is needed. (Spec A.1, B.4, B.5, B.6.)
+the template sets up does nothing when it is needed.
 
 ## Example
 ```yaml
@@ -57,8 +57,10 @@ templates `SQSSendMessagePolicy`, `SNSPublishMessagePolicy`, `LambdaInvokePolicy
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
 - https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
-- esmlint spec: aws-lambda-invocation.md A.1, B.4, B.5, B.6, F.5
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.1, B.4, B.5, B.6, F.5.
 
 from esmlint.iam import Tri, missing_actions
 from esmlint.model import Resource

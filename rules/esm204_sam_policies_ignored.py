@@ -25,7 +25,7 @@ When `Role` is set, SAM generates no execution role: *"If you set the Role prope
 this property is ignored"* (SAM documentation of `Policies`). Everything SAM would have
 put into that role is silently dropped: the template looks as if the function may poll
 its queue, write to its table or send to its dead-letter queue, and it may not. Event
-source mappings then fail to create, and destinations fail to deliver. (Spec F.2, F.5.)
+source mappings then fail to create, and destinations fail to deliver.
 
 ## Example
 ```yaml
@@ -47,8 +47,10 @@ and destination policies), or remove `Policies` and grant everything in the role
 ## References
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-role
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies
-- esmlint spec: aws-lambda-invocation.md F.2, F.5, B.6
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections F.2, F.5, B.6.
 
 from esmlint.iam import Tri, allows, managed_policy
 from esmlint.model import POLL

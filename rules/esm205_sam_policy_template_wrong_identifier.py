@@ -25,7 +25,7 @@ SAM pastes the value into the ARN as it is: `!Ref Queue` gives
 `arn:aws:sqs:us-east-1:123456789012:https://sqs.us-east-1.amazonaws.com/123456789012/jobs`,
 which names no queue. The role gets none of the template's permissions on the resource
 the template meant: the function's calls fail with AccessDenied, and an event source
-mapping that relies on them fails to be created. (Spec A.5-8, F.3.)
+mapping that relies on them fails to be created.
 
 ## Example
 ```yaml
@@ -46,8 +46,10 @@ Pass the name: `QueueName: !GetAtt Jobs.QueueName`, `TopicName: !GetAtt Topic.To
 ## References
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values
-- esmlint spec: aws-lambda-invocation.md A.5-8, F.3
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-8, F.3.
 
 import functools
 import re

@@ -16,7 +16,7 @@ with `NotPrincipal`, or a principal of `*`.
 Lambda runs the function, and polls its event sources, with credentials it gets by
 assuming the execution role. If the trust policy does not name `lambda.amazonaws.com`,
 creating the function fails: *"The role defined for the function cannot be assumed by
-Lambda"*, and so does the stack. (Spec A.1.)
+Lambda"*, and so does the stack.
 
 ## Example
 ```yaml
@@ -42,8 +42,10 @@ Add `lambda.amazonaws.com` to the `Service` principals of an `Allow` statement f
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
-- esmlint spec: aws-lambda-invocation.md A.1
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.1.
 
 from esmlint.iam import Tri, any_of, match_action, match_arn
 from esmlint.rule import Severity, report

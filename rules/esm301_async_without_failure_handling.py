@@ -14,7 +14,6 @@ and a dead-letter queue would not change the outcome.
 ## Why is this bad?
 Lambda queues asynchronous events and retries a failing one twice. After the last
 attempt, or after six hours in the queue, the event is dropped, and nothing records it.
-(Spec B.2, B.4, B.5.)
 
 ## Example
 ```yaml
@@ -32,8 +31,10 @@ Add an on-failure destination (SAM `EventInvokeConfig.DestinationConfig.OnFailur
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-- esmlint spec: aws-lambda-invocation.md B.1, B.2, B.4, B.5
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections B.1, B.2, B.4, B.5.
 
 from esmlint.model import ASYNC
 from esmlint.rule import Severity, report

@@ -9,7 +9,7 @@ Terraform `aws_lambda_function_event_invoke_config` that has no
 An event invoke configuration is where asynchronous failures are meant to be handled.
 Without an on-failure destination (or a dead-letter queue), events that exhaust
 `MaximumRetryAttempts` or `MaximumEventAgeInSeconds` are dropped. Only setting
-`OnSuccess` is a common slip. (Spec B.3, B.4.)
+`OnSuccess` is a common slip.
 
 ## Example
 ```yaml
@@ -27,8 +27,10 @@ bucket ARN>}}`, or give the function a dead-letter queue.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-- esmlint spec: aws-lambda-invocation.md B.3, B.4
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections B.3, B.4.
 
 from esmlint.rule import Severity, report
 

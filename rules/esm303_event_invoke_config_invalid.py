@@ -15,7 +15,7 @@ of an `Fn::If`):
 CloudFormation validates the ranges and the deploy fails. There is one event invoke
 configuration per function and qualifier (`PutFunctionEventInvokeConfig` overwrites it),
 so two resources for the same pair cannot both be created: the deploy fails, or one
-silently replaces the other's retries and destinations. (Spec B.3.)
+silently replaces the other's retries and destinations.
 
 ## Example
 ```yaml
@@ -34,8 +34,10 @@ the SAM property or the resource, not both.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html
-- esmlint spec: aws-lambda-invocation.md B.3
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections B.3.
 
 from esmlint.rule import Severity, report
 from esmlint.values import as_number, branches

@@ -22,7 +22,7 @@ CloudFormation and the SAM translator reject wrong types and non-ARNs, and the d
 fails. FIFO queues and topics are accepted but Lambda cannot deliver to them: failed
 events are dropped and only the `DestinationDeliveryFailures` / `DeadLetterErrors`
 metrics tell. A SAM `Type` that does not match the target makes SAM grant the wrong
-permission, so delivery fails at run time. (Spec B.4, B.5, B.6.)
+permission, so delivery fails at run time.
 
 ## Example
 ```yaml
@@ -48,8 +48,10 @@ the SAM `Type` that matches the target.
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventinvokeconfiguration.html
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deadletterqueue.html
-- esmlint spec: aws-lambda-invocation.md B.4, B.5, B.6
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections B.4, B.5, B.6.
 
 from esmlint.model import Function, ref_token
 from esmlint.rule import Severity, report

@@ -21,7 +21,7 @@ Dead-letter queues, `MaximumRetryAttempts`, `MaximumEventAgeInSeconds` and desti
 apply to asynchronous invocations only. Event source mappings and synchronous callers
 never use them: a failed SQS message goes back to its queue (and to the queue's own
 dead-letter queue), a failed stream batch is retried per the mapping. The configuration
-looks like failure handling but catches nothing. (Spec B.5, D.)
+looks like failure handling but catches nothing.
 
 ## Example
 ```yaml
@@ -43,8 +43,10 @@ function asynchronously.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-queueconfig
-- esmlint spec: aws-lambda-invocation.md B.5, D
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections B.5, D.
 
 from esmlint.iam import Tri, allows
 from esmlint.model import ASYNC, POLL

@@ -23,7 +23,6 @@ Without the permission, S3 refuses the notification configuration and the deploy
 the subscription filter; SNS, EventBridge, IoT and Cognito accept the wiring and then fail
 every invocation; API Gateway answers *500 Invalid permissions on Lambda function*. A
 permission on the unqualified function does not cover an alias, and the other way round.
-(Spec C.)
 
 ## Example
 ```yaml
@@ -53,8 +52,10 @@ When the source targets an alias or version, grant on that same qualified ARN.
 - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
 - https://repost.aws/knowledge-center/unable-validate-destination-s3
-- esmlint spec: aws-lambda-invocation.md C
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections C.
 
 from __future__ import annotations
 

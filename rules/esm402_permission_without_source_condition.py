@@ -17,7 +17,7 @@ function (the "confused deputy" problem). AWS: *"If you grant permission to a se
 principal without specifying the source, other accounts could potentially configure
 resources in their account to invoke your Lambda function."* For S3, a `SourceArn` alone
 is not enough: bucket names are global, and a bucket deleted by its owner can be
-re-created by another account; `SourceAccount` pins the owner. (Spec C.)
+re-created by another account; `SourceAccount` pins the owner.
 
 ## Example
 ```yaml
@@ -41,8 +41,10 @@ accounts out.
 - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
 - https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
-- esmlint spec: aws-lambda-invocation.md C
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections C.
 
 from esmlint.rule import Severity, principal_text, report
 from esmlint.values import branches

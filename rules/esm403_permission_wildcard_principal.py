@@ -10,7 +10,7 @@ ESM405: a `*` principal with `FunctionUrlAuthType`, or `lambda:InvokeFunction` w
 Anyone on the internet who knows or guesses the function ARN can invoke it, with any
 payload, as often as they like: at your cost, with your function's permissions. There is
 no legitimate case for a bare `*` principal; services have their own principals, other
-accounts their account IDs. (Spec C.)
+accounts their account IDs.
 
 ## Example
 ```yaml
@@ -31,8 +31,10 @@ of your organization. For a public HTTPS endpoint use a Function URL with
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 - https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
-- esmlint spec: aws-lambda-invocation.md C
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections C.
 
 from esmlint.rule import Severity, report
 

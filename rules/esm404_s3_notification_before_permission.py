@@ -17,7 +17,7 @@ bucket can be configured before the permission exists, and the deploy fails with
 *"Unable to validate the following destination configurations"*, sometimes, depending on
 timing. When the permission's `SourceArn` refers to the bucket (`!GetAtt Bucket.Arn`),
 the permission depends on the bucket and the deploy fails every time; adding
-`DependsOn` then makes a circular dependency. (Spec C.)
+`DependsOn` then makes a circular dependency.
 
 ## Example
 ```yaml
@@ -47,8 +47,10 @@ with the name as a parameter), or scope it with `SourceAccount` alone.
 - https://repost.aws/knowledge-center/unable-validate-destination-s3
 - https://repost.aws/knowledge-center/unable-validate-circular-dependency-cloudformation
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
-- esmlint spec: aws-lambda-invocation.md C
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections C.
 
 from esmlint.rule import Severity, report, where
 from esmlint.rules.esm401_missing_invoke_permission import checked, function_label, matching

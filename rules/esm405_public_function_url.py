@@ -17,7 +17,7 @@ functions only get the warning. A permission esmlint cannot resolve counts as pr
 as they like, at your cost; only the function's own code decides who gets in. That is
 sometimes the intent (webhooks, public APIs) but often a leftover from testing.
 CloudFormation does not add the resource-based policy of a public URL: without both
-statements every request gets *403 Forbidden*. (Spec C, D.)
+statements every request gets *403 Forbidden*.
 
 ## Example
 ```yaml
@@ -58,8 +58,10 @@ and set the option `allow-public: true` for that function (template or resource
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
 - https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
-- esmlint spec: aws-lambda-invocation.md C, D
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections C, D.
 
 from esmlint.iam import Tri
 from esmlint.rule import Severity, option, report, where

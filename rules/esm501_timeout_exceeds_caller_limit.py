@@ -20,7 +20,7 @@ rule stays silent. Equality passes. One finding per function and caller.
 The caller gives up first: API Gateway answers *504 Endpoint request timed out* and
 Cognito fails the sign-up or sign-in, while the function runs on, is billed, and may
 still change data after the client was told the request failed; clients that retry then
-run it twice. (Spec D.)
+run it twice.
 
 ## Example
 ```yaml
@@ -42,8 +42,10 @@ Regional REST API whose quota was raised, set the integration's `TimeoutInMillis
 - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
 - https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 - https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
-- esmlint spec: aws-lambda-invocation.md D
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections D.
 
 from esmlint.rule import Severity, described, report, where
 from esmlint.values import Val

@@ -24,7 +24,7 @@ It also reports `RecursiveLoop: Allow`, which turns off Lambda's own loop detect
 Each write triggers the function again, which writes again: the loop runs until
 something fails, and every iteration is billed. Lambda stops loops through SQS, SNS and
 S3 after about 16 iterations (unless `RecursiveLoop` is `Allow`), but not loops through
-DynamoDB or Kinesis, which run on as long as the function writes. (Spec E.)
+DynamoDB or Kinesis, which run on as long as the function writes.
 
 ## Example
 ```yaml
@@ -52,8 +52,10 @@ do not pass, and make sure the code never writes what would trigger it again. Le
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
 - https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html
 - https://aws.amazon.com/about-aws/whats-new/2024/10/aws-lambda-detects-stops-recursive-loops-lambda-s3/
-- esmlint spec: aws-lambda-invocation.md E
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections E.
 
 from esmlint.iam import Tri, allows
 from esmlint.rule import Severity, report, where

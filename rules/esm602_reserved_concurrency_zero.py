@@ -11,7 +11,7 @@ Reserved concurrency 0 stops the function: Lambda throttles every invocation. Ev
 source mappings stop reading, API Gateway and other synchronous callers get 429 errors,
 and asynchronous events go straight to the dead-letter queue or on-failure destination
 without retries, or are dropped. Setting it to 0 is how functions are switched off in an
-emergency; left in a template, it ships a function that never runs. (Spec A.5-5, B.2.)
+emergency; left in a template, it ships a function that never runs.
 
 ## Example
 ```yaml
@@ -30,8 +30,10 @@ Remove `ReservedConcurrentExecutions`, or set it to the concurrency the function
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-- esmlint spec: aws-lambda-invocation.md A.5-5, B.2
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.5-5, B.2.
 
 from esmlint.rule import Severity, report
 from esmlint.values import branches

@@ -7,7 +7,7 @@ is below 1 or above 900 seconds, or is not a whole number.
 ## Why is this bad?
 Lambda accepts 1 to 900 seconds (15 minutes) and rejects anything else: the function is
 not created and the deploy fails. Values above 900 are often milliseconds or minutes
-written where seconds are expected. (Spec A.8.)
+written where seconds are expected.
 
 ## Example
 ```yaml
@@ -23,8 +23,10 @@ AWS Batch, or split into smaller invocations.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
-- esmlint spec: aws-lambda-invocation.md A.8
 """
+
+# The AWS facts behind this rule, with their sources: esmlint's spec,
+# aws-lambda-invocation.md, sections A.8.
 
 from esmlint.rule import Severity, report
 from esmlint.values import as_number, branches

@@ -381,8 +381,9 @@ def test_non_template_named_explicitly_gets_a_note(run_cli, write):
     path = write("ci.yaml", NOT_A_TEMPLATE)
     run = run_cli("check", path)
     assert run.exit_code == 0
-    assert run.stderr == f"esmlint: {path}: not a CloudFormation/SAM template, skipped\n"
-    assert run.stdout == "No CloudFormation or SAM templates found.\n"
+    assert run.stderr == (
+        f"esmlint: {path}: not a CloudFormation, SAM or Terraform template, skipped\n")
+    assert run.stdout == "No CloudFormation, SAM or Terraform templates found.\n"
 
 
 def test_terraform_named_explicitly_is_linted(run_cli, write):
@@ -673,7 +674,7 @@ def test_malformed_rule_module_is_refused(attrs, problem):
 
 
 def test_summary_line_wording():
-    assert summary_line(Summary(files=0)) == "No CloudFormation or SAM templates found."
+    assert summary_line(Summary(files=0)) == "No CloudFormation, SAM or Terraform templates found."
     assert summary_line(Summary(files=1)) == "No problems found in 1 file."
     assert summary_line(Summary(files=12)) == "No problems found in 12 files."
     assert summary_line(Summary(files=12, errors=2, warnings=1, files_with_findings=2)) == (

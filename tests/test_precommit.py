@@ -151,7 +151,7 @@ def test_hook_reports_a_broken_template(failing_run):
 
 def test_hook_skips_non_templates_silently(failing_run, passing_run):
     for _code, output in (failing_run, passing_run):
-        assert "not a CloudFormation/SAM template" not in output, output
+        assert "not a CloudFormation, SAM or Terraform template" not in output, output
         for name in NOT_TEMPLATES:
             assert f"{name}:" not in output, output
     _, output = failing_run
@@ -172,12 +172,12 @@ def test_hook_passes_without_errors(passing_run):
 def test_skip_non_templates_is_silent_for_named_files(run_cli, write):
     paths = [write(name, text) for name, text in NOT_TEMPLATES.items()]
     noisy = run_cli("check", *paths)
-    assert "not a CloudFormation/SAM template, skipped" in noisy.stderr
+    assert "not a CloudFormation, SAM or Terraform template, skipped" in noisy.stderr
     assert noisy.exit_code == 1  # tsconfig.json and broken.yml: ESM001 as named files
     quiet = run_cli("check", "--skip-non-templates", *paths)
     assert quiet.exit_code == 0, quiet.stdout
     assert quiet.stderr == ""
-    assert quiet.stdout == "No CloudFormation or SAM templates found.\n"
+    assert quiet.stdout == "No CloudFormation, SAM or Terraform templates found.\n"
 
 
 def test_skip_non_templates_still_lints_and_reports_templates(run_cli, write):

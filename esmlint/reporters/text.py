@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding, Severity
+from ..formats import NONE_FOUND
 from . import Summary
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -48,7 +49,7 @@ def summary_line(summary: Summary) -> str:
 
 def _summary(summary: Summary) -> str:
     if summary.files == 0 and summary.total == 0:
-        return "No CloudFormation or SAM templates found."
+        return NONE_FOUND
     if summary.total == 0:
         return f"No problems found in {_count(summary.files, 'file')}."
     parts = [
