@@ -164,7 +164,8 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     are CloudFormation or SAM templates (CDK output included) or Terraform plan JSON are
     checked, and every folder's *.tf and *.tf.json files are checked as one Terraform
     module; hidden folders, node_modules, .aws-sam, cdk.out, .terraform and virtual
-    environments are skipped.
+    environments are skipped. A folder with cdk.json is a CDK app: its cloud assembly is
+    read through its manifest and findings name construct paths.
 
     '-' reads one template from standard input, reported under --stdin-filename.
     """

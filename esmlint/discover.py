@@ -33,6 +33,7 @@ SKIP_DIRS: frozenset[str] = frozenset(
         "node_modules",
         ".aws-sam",
         "cdk.out",
+        "cdktf.out",
         ".terraform",
         "__pycache__",
         "venv",
@@ -78,7 +79,7 @@ def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
     suffixes = directory_suffixes(terraform)
     for raw in paths:
         if os.path.isdir(raw):
-            for path in _walk(raw, suffixes):
+            for path in _walk(raw, suffixes, result.notes):
                 key = os.path.normcase(os.path.abspath(path))
                 chosen.setdefault(key, Candidate(path, explicit=False))
         elif os.path.exists(raw):
@@ -106,15 +107,78 @@ def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
     return result
 
 
-def _walk(root: str, suffixes: tuple[str, ...]) -> Iterator[str]:
-    """Files under ``root`` with one of ``suffixes``, pruned and in sorted order."""
+def _walk(root: str, suffixes: tuple[str, ...], notes: list[str]) -> Iterator[str]:
+    """Files under ``root`` with one of ``suffixes``, pruned and in sorted order.
+
+    CDK output folders (``cdk.out``, ``cdktf.out``) are skipped like other build output, so
+    that stale output is not reported; a folder with ``cdk.json`` or ``cdktf.json`` is a
+    CDK app, whose current output is read through its manifest instead
+    (:func:`_cdk_app`). A folder named by the user that is itself a cloud assembly is read
+    through its manifest too.
+    """
+    if _is_assembly(root):
+        yield from _assembly(root)
+        return
+    outputs: set[str] = set()  # CDK output folders read through their manifest: not walked
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(dirpath, d))
+        if "cdk.json" in filenames or "cdktf.json" in filenames:
+            yield from _cdk_app(dirpath, filenames, notes, outputs)
+        dirnames[:] = sorted(
+            d for d in dirnames if not _skip_dir(dirpath, d)
+            and os.path.abspath(os.path.join(dirpath, d)) not in outputs)
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             if name.lower().endswith(suffixes):
                 yield os.path.normpath(os.path.join(dirpath, name))
+
+
+def _is_assembly(folder: str) -> bool:
+    if not os.path.isfile(os.path.join(folder, "manifest.json")):
+        return False
+    from .loaders.cdk.assembly import is_assembly
+
+    return is_assembly(folder)
+
+
+def _assembly(folder: str) -> Iterator[str]:
+    from .loaders.cdk.assembly import templates
+
+    for path in templates(folder):
+        yield os.path.normpath(path)
+
+
+def _cdk_app(app_dir: str, filenames: list[str], notes: list[str],
+             outputs: set[str]) -> Iterator[str]:
+    """The templates a CDK (or CDK for Terraform) app in ``app_dir`` synthesized; its output
+    folders are added to ``outputs``, so the walk does not enter them."""
+    from .loaders.cdk.assembly import app_output, cdktf_output
+
+    if "cdktf.json" in filenames:
+        outputs.add(os.path.abspath(cdktf_output(app_dir)))
+    if "cdk.json" in filenames:
+        output = app_output(app_dir)
+        outputs.add(os.path.abspath(output))
+        if _is_assembly(output):
+            yield from _assembly(output)
+        else:
+            notes.append(f"esmlint: {os.path.normpath(app_dir)}: a CDK app with no cloud "
+                         f"assembly in {os.path.normpath(output)}; run 'cdk synth' to make "
+                         "one, then lint again")
+    if "cdktf.json" in filenames:
+        stacks = os.path.join(cdktf_output(app_dir), "stacks")
+        try:
+            names = sorted(os.listdir(stacks))
+        except OSError:
+            names = []
+        found = [os.path.join(stacks, name, "cdk.tf.json") for name in names]
+        found = [path for path in found if os.path.isfile(path)]
+        if not found:
+            notes.append(f"esmlint: {os.path.normpath(app_dir)}: a CDK for Terraform app "
+                         f"with no synthesized stacks in {os.path.normpath(stacks)}; run "
+                         "'cdktf synth' to make them, then lint again")
+        for path in found:
+            yield os.path.normpath(path)
 
 
 def _skip_dir(parent: str, name: str) -> bool:

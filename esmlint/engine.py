@@ -89,6 +89,10 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
         from .terms import for_terraform  # rules speak CloudFormation: see esmlint.terms
 
         finding.message = for_terraform(finding.message)
+    if model.construct_paths:
+        from .constructs import name_by_construct  # CDK output only
+
+        name_by_construct(finding, model)
     finding.line = max(finding.line, 1)
     finding.column = max(finding.column, 1)
     return finding

@@ -40,6 +40,12 @@ class Finding:
     name: str = ""
     key: str = ""
     extra: dict = field(default_factory=dict)
+    #: CDK output: the construct path of ``resource`` (``OrdersStack/Worker``), and of
+    #: ``function`` when it differs.
+    construct: str = ""
+    function_construct: str = ""
+    #: Other places that explain the finding: ``{"path", "line", "column", "message"}``.
+    related: list[dict] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.resource, self.message)
@@ -55,6 +61,8 @@ class Finding:
             "resource": self.resource,
             "function": self.function,
             "message": self.message,
+            **({"construct": self.construct} if self.construct else {}),
+            **({"related": self.related} if self.related else {}),
         }
 
 
@@ -65,6 +73,11 @@ def identity(finding: Finding, path: str) -> tuple[str, str, str, str, str]:
     resource, function and the rule's stable key — or, for a rule that sets none, its
     message with the numbers masked. Never the line or column. Baselines and the
     fingerprints of machine formats (SARIF, GitLab) both use it.
+
+    In CDK output a resource is known by its construct path rather than its logical ID: the
+    ID's hash suffix changes when CDK's hashing does, the path only when the user's code
+    does.
     """
     key = finding.key or re.sub(r"\d+(\.\d+)?", "#", finding.message)
-    return (finding.rule, path, finding.resource, finding.function, key)
+    return (finding.rule, path, finding.construct or finding.resource,
+            finding.function_construct or finding.function, key)

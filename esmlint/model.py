@@ -285,6 +285,10 @@ class Model:
     origins: dict[str, str] = field(default_factory=dict)
     #: Resource id -> options from its Metadata (``esmlint`` key), for suppressions.
     metadata: dict[str, dict] = field(default_factory=dict)
+    #: CDK output: logical ID -> construct path (``OrdersStack/Worker``), and logical ID ->
+    #: (file, line, column) of the user's code that created the construct, when known.
+    construct_paths: dict[str, str] = field(default_factory=dict)
+    construct_created: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     #: Links the loader could not make ("invoke-config", "permission", "esm"...): rules
     #: that need to see every invoker of a function stay silent when these are present.
     unlinked: set[str] = field(default_factory=set)

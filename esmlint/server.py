@@ -201,10 +201,21 @@ def diagnostic(finding: Finding, lines: Sequence[str]) -> types.Diagnostic:
         if text[start:end].startswith(("'", '"')):  # a quoted JSON or YAML key
             closing = text.find(text[start], start + 1)
             end = closing + 1 if closing > start else end
-    message = finding.message + (f" [{finding.resource}]" if finding.resource else "")
+    shown = finding.construct or finding.resource  # CDK output: the construct path
+    message = finding.message + (f" [{shown}]" if shown else "")
     data = {key: value for key, value in (("name", finding.name),
                                           ("resource", finding.resource),
+                                          ("construct", finding.construct),
                                           ("function", finding.function)) if value}
+    related = [types.DiagnosticRelatedInformation(
+        location=types.Location(
+            uri=_file_uri(place["path"]),
+            range=types.Range(
+                start=types.Position(line=max(place["line"], 1) - 1,
+                                     character=max(place["column"], 1) - 1),
+                end=types.Position(line=max(place["line"], 1) - 1,
+                                   character=max(place["column"], 1) - 1))),
+        message=place["message"]) for place in finding.related]
     return types.Diagnostic(
         range=types.Range(start=types.Position(line=line, character=start),
                           end=types.Position(line=line, character=max(end, start))),
@@ -214,7 +225,14 @@ def diagnostic(finding: Finding, lines: Sequence[str]) -> types.Diagnostic:
         code_description=types.CodeDescription(href=rule_url(finding.rule)),
         source="esmlint",
         data=data or None,
+        related_information=related or None,
     )
+
+
+def _file_uri(path: str) -> str:
+    import pathlib
+
+    return pathlib.Path(path).resolve().as_uri()
 
 
 def _to_client(document: Any, item: types.Diagnostic) -> types.Diagnostic:

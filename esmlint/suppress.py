@@ -111,8 +111,9 @@ def apply(
             if suppression.rule == finding.rule and _covers(suppression, finding, owners,
                                                             index):
                 suppression.used = hit = True
+        constructs = {model.construct_paths[o] for o in owners if o in model.construct_paths}
         for entry in ignores:
-            if entry.rule == finding.rule and any(entry.covers(o) for o in owners):
+            if entry.rule == finding.rule and any(entry.covers(o) for o in owners | constructs):
                 hit = True
         if not hit:
             kept.append(finding)

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 import esmlint
 import esmlint.rules
@@ -165,13 +162,6 @@ def test_rules_and_explain_import_the_registry_not_the_check_path(child_env):
         leaked = sorted(m for m in imported
                         if m in CHECK_PATH[:-2] or m.startswith("esmlint.loaders"))
         assert leaked == [], args
-
-
-@pytest.fixture
-def child_env():
-    env = dict(os.environ)
-    env["PYTHONSAFEPATH"] = "1"  # the installed package, not the source folder
-    return env
 
 
 def test_check_imports_only_the_front_end_of_the_files_at_hand(child_env, tmp_path):

@@ -4,6 +4,7 @@ One subpackage per family of formats, each filling the same :class:`~esmlint.mod
 (the one contract between front ends and rules):
 
 - :mod:`.cloudformation`: CloudFormation, SAM and CDK output, in YAML or JSON;
+- :mod:`.cdk`: CDK apps: the templates of a cloud assembly, and construct paths;
 - :mod:`.terraform`: HCL, ``.tf.json`` and plan JSON.
 
 Shared by them: :mod:`.yaml` (YAML/JSON decoding that keeps line marks) and
@@ -79,6 +80,10 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
     from .cloudformation.builder import build_model
 
     model = build_model(path, data, kind)
+    if kind in ("cloudformation", "sam"):
+        from .cdk.assembly import annotate  # construct paths, for CDK output
+
+        annotate(model, path, data)
     return LoadResult(path, is_template=True, model=model, format=kind)
 
 

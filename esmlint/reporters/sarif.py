@@ -114,6 +114,10 @@ def _result(finding: Finding, rule_index: int, print_: str) -> dict:
             {"name": finding.resource, "fullyQualifiedName": f"Resources.{finding.resource}",
              "kind": "resource"}
         ]
+        if finding.construct:  # CDK output: the construct the user wrote comes first
+            location["logicalLocations"].insert(0, {
+                "name": finding.construct.rsplit("/", 1)[-1],
+                "fullyQualifiedName": finding.construct, "kind": "module"})
     properties = {"name": finding.name} if finding.name else {}
     if finding.resource:
         properties["resource"] = finding.resource
@@ -127,6 +131,15 @@ def _result(finding: Finding, rule_index: int, print_: str) -> dict:
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: print_},
     }
+    if finding.construct:
+        properties["construct"] = finding.construct
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": number, "message": {"text": place["message"]},
+             "physicalLocation": {"artifactLocation": _artifact(place["path"]),
+                                  "region": {"startLine": max(place["line"], 1),
+                                             "startColumn": max(place["column"], 1)}}}
+            for number, place in enumerate(finding.related, start=1)]
     if properties:
         result["properties"] = properties
     return result

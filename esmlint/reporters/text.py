@@ -32,7 +32,8 @@ def format_finding(finding: Finding, color: bool = False) -> str:
         where = click.style(where, bold=True)
         label = click.style(label, fg=_COLOURS[finding.severity], bold=True)
         rule = click.style(rule, dim=True)
-    resource = f" [{finding.resource}]" if finding.resource else ""
+    shown = finding.construct or finding.resource  # CDK output: the construct path
+    resource = f" [{shown}]" if shown else ""
     return f"{where} {label} {rule} {finding.message}{resource}"
 
 
