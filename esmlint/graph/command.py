@@ -59,7 +59,8 @@ def graph_command(paths: tuple[str, ...], output_format: str, output: str | None
     """
     from .. import cli as _cli
     from .. import config as _config
-    from .. import engine
+    from .. import outcome as _outcome
+    from .. import runner
     from . import build, collapse, focus, load, only_findings, render
 
     selected = _cli._selectors("--select", select)
@@ -68,10 +69,10 @@ def graph_command(paths: tuple[str, ...], output_format: str, output: str | None
         raise click.UsageError("--config and --no-config exclude each other")
     paths = paths or (".",)
     configs = _config.Finder(config_file, isolated=no_config)
-    result = engine.lint_paths(list(paths), selected, ignored, config=configs)
+    result = runner.lint_paths(list(paths), selected, ignored, config=configs)
     for note in result.notes:
         click.echo(note, err=True)
-    outcome = _config.judge(result.findings, configs, severity=severity, fail_on="never")
+    outcome = _outcome.judge(result.findings, configs, severity=severity, fail_on="never")
     graph = build(list(load.parts(paths, configs)), outcome.shown, group_by=group_by)
     if functions:
         try:

@@ -14,14 +14,14 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .. import discover, engine, loaders
+from .. import discover, loaders, runner
 from .build import Part
 
 
 def parts(paths: Sequence[str], config: Any = None) -> Iterator[Part]:
     """A :class:`Part` for every template and Terraform module under ``paths``."""
     found = discover.discover(list(paths), terraform=True)
-    modules, files = engine.terraform_groups(found.files)
+    modules, files = runner.terraform_groups(found.files)
     for directory, group in modules:
         part = _terraform(directory, [c for c in group if not _excluded(c.path, config)],
                           any(c.explicit for c in group))
@@ -50,7 +50,7 @@ def file_part(path: str, explicit: bool = True) -> Part | None:
 
 
 def _terraform(directory: str, candidates: Sequence[Any], explicit: bool) -> Part | None:
-    from ..loaders.terraform_config import load_module
+    from ..loaders.terraform.configuration import load_module
 
     texts = {}
     for candidate in candidates:
@@ -77,7 +77,7 @@ def _read(path: str) -> str | None:
         return None
     if len(data) > discover.MAX_FILE_BYTES:
         return None
-    text, problem, _, _ = engine.decode_bytes(data)
+    text, problem, _, _ = runner.decode_bytes(data)
     return None if problem else text
 
 
