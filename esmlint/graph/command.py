@@ -61,7 +61,8 @@ def graph_command(paths: tuple[str, ...], output_format: str, output: str | None
     from .. import config as _config
     from .. import outcome as _outcome
     from .. import runner
-    from . import build, collapse, focus, load, only_findings, render
+    from . import build, collapse, focus, load, render
+    from .build import only_findings as findings_only
 
     selected = _cli._selectors("--select", select)
     ignored = _cli._selectors("--ignore", ignore)
@@ -81,7 +82,7 @@ def graph_command(paths: tuple[str, ...], output_format: str, output: str | None
             raise click.BadParameter(f"no function named {exc.args[0]!r} in PATHS",
                                      param_hint="--function") from None
     if only_findings:
-        graph = only_findings(graph)
+        graph = findings_only(graph)
     graph = collapse(graph, threshold)
     text = render(graph, output_format)
     if output:
