@@ -381,6 +381,21 @@ def test_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert len(data) > 20_000  # a drawn page, not a blank one
 
 
+@pytest.mark.skipif(_chromium() is None, reason="Chromium is not installed")
+def test_html_page_with_hostile_labels_and_collapsed_groups_renders(tmp_path: Path) -> None:
+    graph = hostile_graph()
+    page = tmp_path / "hostile.html"
+    page.write_text(render(graph, "html"), encoding="utf-8")
+    proc = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                           f"--user-data-dir={tmp_path / 'profile'}",
+                           "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert 'data-ready="true"' in proc.stdout, proc.stderr[-2000:]
+    assert len(re.findall(r'<g class="node kind-', proc.stdout)) == len(graph.nodes)
+    drawing = proc.stdout.split('id="canvas"', 1)[1].split("</svg>", 1)[0]
+    assert "<script" not in drawing and "&lt;script&gt;alert(1)" in drawing  # text, not markup
+
+
 # --- the command --------------------------------------------------------------------------
 
 

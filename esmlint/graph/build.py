@@ -28,6 +28,7 @@ from ..findings import Finding, Severity
 from ..model import Function, Model, Resource
 from ..rule import where
 from ..targets import destinations, named
+from ..targets import target as target_of
 
 #: Model kinds -> how users call them (node titles, legends).
 KIND_TITLES = {
@@ -43,7 +44,10 @@ KIND_TITLES = {
     "httpapi": "HTTP API", "url": "function URL", "userpool": "Cognito user pool",
     "cognito": "Cognito user pool", "alexa": "Alexa skill", "states": "state machine",
     "lambda": "Lambda function", "template": "template", "collapsed": "collapsed",
-    "unknown": "event source",
+    "cloudformation": "CloudFormation custom resource", "config": "AWS Config rule",
+    "alb": "Application Load Balancer target group", "ses": "SES receipt rule",
+    "codecommit": "CodeCommit trigger", "secretsmanager": "Secrets Manager rotation",
+    "unknown": "resource",
 }
 
 #: Model kinds -> the shape family a renderer draws: ``function``, ``store`` (queues,
@@ -56,9 +60,9 @@ SHAPES = {
                                   "dynamodb-table", "s3", "msk", "kafka", "mq", "docdb",
                                   "documentdb", "loggroup")},
     **{kind: "bus" for kind in ("sns", "eventbus", "rule", "eventbridge", "schedule",
-                                "scheduler", "logs", "iot")},
+                                "scheduler", "logs", "iot", "config", "ses", "codecommit")},
     **{kind: "api" for kind in ("api", "httpapi", "url", "userpool", "cognito", "alexa",
-                                "states")},
+                                "states", "alb", "cloudformation", "secretsmanager")},
     "template": "template", "collapsed": "collapsed",
 }
 
@@ -371,7 +375,9 @@ class _Builder:
             if found is not None:
                 target = self.resource_node(found)
             else:
-                target = self.external_node(_arn_kind(dest.value.value), _text(dest.value.value))
+                what = target_of(self.model, dest.value)
+                target = self.external_node(what.kind if what is not None else "unknown",
+                                            _text(dest.value.value))
             self.edge(dest.key, fnode, target, relation, file=dest.loc.path,
                       line=dest.loc.line, resource=dest.resource)
 
@@ -390,15 +396,6 @@ class _Builder:
 
 def _text(value: object) -> str:
     return str(value)
-
-
-def _arn_kind(value: object) -> str:
-    text = _text(value)
-    if text.startswith("arn:"):
-        service = text.split(":")[2] if text.count(":") >= 2 else ""
-        return {"sqs": "sqs", "sns": "sns", "lambda": "lambda", "events": "eventbus",
-                "s3": "s3"}.get(service, "unknown")
-    return "unknown"
 
 
 # --- focusing -----------------------------------------------------------------------------

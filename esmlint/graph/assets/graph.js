@@ -152,23 +152,37 @@
     return { width: Math.max(x - GAP + PAD, 200), height: height + PAD * 2 + 18 };
   }
 
+  /* Groups are laid out at the origin, then packed in rows (shelves) about as wide as
+   * the window is in proportion, so that many small templates fill the page instead of
+   * one long column. */
   function layout() {
     data.nodes.forEach(function (n) { measure(n); nodesById[n.id] = n; });
-    var top = 0, width = 0;
     var boxes = [];
     data.groups.forEach(function (group) {
       var members = group.nodes.map(function (id) { return nodesById[id]; });
       var inside = {};
       group.nodes.forEach(function (id) { inside[id] = true; });
       var edges = data.edges.filter(function (e) { return inside[e.source] && inside[e.target]; });
-      var size = layoutGroup(members, edges, top);
-      boxes.push({ label: group.label, y: top, height: size.height, width: size.width });
-      width = Math.max(width, size.width);
-      top += size.height + GROUP_GAP;
+      var size = layoutGroup(members, edges, 0);
+      boxes.push({ label: group.label, members: members, height: size.height,
+        width: Math.max(size.width, Math.min(group.label.length, 60) * 7 + 40) });
     });
-    boxes.forEach(function (box) { box.width = width; });
+    var area = boxes.reduce(function (s, b) { return s + (b.width + GROUP_GAP) * (b.height + GROUP_GAP); }, 0);
+    var widest = Math.max.apply(null, boxes.map(function (b) { return b.width; }).concat([0]));
+    var rect = svg.getBoundingClientRect();
+    var aspect = rect.height > 0 ? rect.width / rect.height : 1.6;
+    var limit = Math.max(widest, Math.sqrt(area * aspect));
+    var x = 0, y = 0, row = 0;
+    boxes.forEach(function (box) {
+      if (x > 0 && x + box.width > limit) { x = 0; y += row + GROUP_GAP; row = 0; }
+      box.x = x; box.y = y;
+      box.members.forEach(function (n) { n.x += x; n.y += y; });
+      x += box.width + GROUP_GAP;
+      row = Math.max(row, box.height);
+    });
     return boxes;
   }
+
 
   function shapePath(n) {
     var x = n.x, y = n.y, w = n.w, hh = n.h, s = 10;
@@ -258,9 +272,12 @@
     var boxes = layout();
     boxes.forEach(function (box) {
       if (!box.label) { return; }
-      viewport.appendChild(el("rect", { x: 4, y: box.y + 4, width: box.width - 8,
+      viewport.appendChild(el("rect", { x: box.x + 4, y: box.y + 4, width: box.width - 8,
         height: box.height - 8, rx: 8, "class": "group" }));
-      viewport.appendChild(el("text", { x: 16, y: box.y + 22, "class": "group-label" }, box.label));
+      var label = box.label.length > 60 ? "\u2026" + box.label.slice(-59) : box.label;
+      var text = el("text", { x: box.x + 16, y: box.y + 22, "class": "group-label" }, label);
+      text.appendChild(el("title", {}, box.label));
+      viewport.appendChild(text);
     });
     var edgeLayer = el("g", {}), nodeLayer = el("g", {});
     data.edges.forEach(function (e, i) { edgeLayer.appendChild(drawEdge(e, i)); });
@@ -280,9 +297,11 @@
     var box = viewport.getBBox();
     var rect = svg.getBoundingClientRect();
     if (!box.width || !box.height) { return; }
-    view.k = Math.min(rect.width / (box.width + 40), rect.height / (box.height + 40), 1.5);
-    view.x = (rect.width - box.width * view.k) / 2 - box.x * view.k;
-    view.y = (rect.height - box.height * view.k) / 2 - box.y * view.k;
+    var k = Math.min(rect.width / (box.width + 40), rect.height / (box.height + 40), 1.5);
+    // A graph too large to read when fitted starts readable, at its top left corner.
+    view.k = Math.max(k, 0.45);
+    view.x = view.k > k ? 20 - box.x * view.k : (rect.width - box.width * view.k) / 2 - box.x * view.k;
+    view.y = view.k > k ? 20 - box.y * view.k : (rect.height - box.height * view.k) / 2 - box.y * view.k;
     apply();
   }
 
