@@ -1,4 +1,4 @@
-"""The command line: ``esmlint check``, ``esmlint rules``, ``esmlint explain``.
+"""The command line: ``esmlint check``, ``graph``, ``rules``, ``explain``, ``server``.
 
 This is a public interface (documented in the README): option names, output shapes and
 exit codes are kept stable.
@@ -60,8 +60,25 @@ class ConfigurationError(click.ClickException):
     exit_code = 2
 
 
+#: Commands whose module is imported only when they are run (or listed by --help), to keep
+#: them off the ``check`` path: name -> "module:attribute".
+LAZY_COMMANDS = {"graph": "esmlint.graph.command:graph_command"}
+
+
 class _Group(click.Group):
-    """A group that turns any unexpected exception into a message and exit code 2."""
+    """A group that turns any unexpected exception into a message and exit code 2, and
+    loads the :data:`LAZY_COMMANDS` when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "junit": "esmlint.reporters.junit",
     "github": "esmlint.reporters.github",
     "gitlab": "esmlint.reporters.gitlab",
+    "markdown": "esmlint.reporters.markdown",
 }
 
 #: Where a rule's documentation is published: the rule's module in the repository, whose
