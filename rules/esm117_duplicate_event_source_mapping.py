@@ -68,8 +68,11 @@ def check(model, options):
         key = source_key(source)
         if key is None or source.qualifier == "?" or source.extra.get("conditional"):
             continue  # unknown, or a Terraform count / for_each that was not evaluated
-        seen.setdefault((fn.id, source.qualifier, key), []).append(source)
-    for (fid, qualifier, _), sources in seen.items():
+        # By the function itself, not its id: an external function is named as written,
+        # which may spell the logical ID of another function by chance.
+        seen.setdefault((id(fn), source.qualifier, key), []).append(source)
+    for (_, qualifier, _), sources in seen.items():
+        fid = sources[0].function.id
         for index, later in enumerate(sources[1:], start=1):
             mine = later.extra.get("condition", "")
             for earlier in sources[:index]:

@@ -59,6 +59,8 @@ def check(model, options):
     if "invoke-config" in model.unlinked:
         return  # an EventInvokeConfig names a function esmlint could not match
     for fn in model.functions:
+        if fn.external:
+            continue  # its dead-letter queue and invoke configs are set where it is defined
         invokers = [s for s in fn.sources if s.mode == ASYNC
                     and s.kind not in NOT_CHECKED and not s.extra.get("mode_unknown")]
         if not invokers or fn.invoke_configs:

@@ -82,12 +82,13 @@ def check(model, options):
                     function=fn.id,
                     key=f"{fn.id}:{config.id}:{prop}",
                 )
-    groups: dict[tuple[str, str], list] = {}
+    groups: dict[tuple[int, str], list] = {}
     for config in model.invoke_configs:
         if config.qualifier in ("?", "version"):
             continue
-        groups.setdefault((config.function.id, _qualifier(config)), []).append(config)
-    for (fid, qualifier), configs in groups.items():
+        groups.setdefault((id(config.function), _qualifier(config)), []).append(config)
+    for (_, qualifier), configs in groups.items():
+        fid = configs[0].function.id
         if len(configs) < 2 or len({c.condition for c in configs}) > 1:
             continue  # under different conditions they may never exist together
         configs.sort(key=lambda c: (c.loc.line, c.loc.column))

@@ -141,7 +141,8 @@ def _roles_ok(model, fn) -> bool:
         if allows(role, "lambda:InvokeFunction", fn.arn).value is not Tri.NO:
             return False
     if not fn.name.absent and any(
-            other.role is None for other in model.functions if other is not fn):
+            other.role is None for other in model.functions
+            if other is not fn and not other.external):
         return False
     return True
 
@@ -165,6 +166,8 @@ def _invokers(fn) -> str:
 
 def check(model, options):
     for fn in model.functions:
+        if fn.external:
+            continue  # defined elsewhere: its other invokers are not in this file
         if fn.dead_letter.absent and not fn.invoke_configs:
             continue
         if not only_sync_invokers(model, fn):

@@ -118,6 +118,8 @@ def statement(model, source, action: str) -> Tri:
 
 def check(model, options):
     for fn, source in model.sources(kinds=("url",)):
+        if fn.external:
+            continue
         auth = source.extra.get("auth_type")
         if auth is None or not auth.known or str(auth.value).upper() != "NONE":
             continue

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...values import Loc, Sym, Token, Val, known, unknown
+from ..external import bare_expression
 from ..yaml import load_json
 from .builder import (
     NOT_SET,
@@ -172,6 +173,15 @@ class ConfigBody:
             return unknown(NOT_SET, attr.loc)
         return known(value, attr.loc)
 
+    def written(self, name: str) -> str | None:
+        """The argument as written (``module.fn.lambda_function_arn``), for messages."""
+        attr = self.block.attr(name)
+        text = getattr(attr, "text", None)
+        if text is None:
+            value = getattr(attr, "value", None)
+            text = value if isinstance(value, str) else None
+        return bare_expression(text)
+
     def blocks(self, name: str) -> list | Val:
         result: list = [ConfigBody(b, self.scope, self.bindings) for b in
                         self.block.children(name)]
@@ -210,9 +220,14 @@ class ConfigBody:
 class DictBody:
     """A body over plain values (built by :class:`LambdaModule` from module inputs)."""
 
-    def __init__(self, values: dict, loc: Loc) -> None:
+    def __init__(self, values: dict, loc: Loc, texts: dict[str, str] | None = None) -> None:
         self.values = values
         self.loc = loc
+        #: Argument -> the module input it came from, as written (for messages).
+        self.texts = texts or {}
+
+    def written(self, name: str) -> str | None:
+        return self.texts.get(name)
 
     def get(self, name: str) -> Val:
         if name not in self.values:
