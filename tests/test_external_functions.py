@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from esmlint.engine import lint_paths
 from esmlint.loaders import load_text
+from esmlint.runner import lint_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXTERNAL = sorted(FIXTURES.glob("ESM*/*_external_function.*"))
