@@ -618,6 +618,11 @@ class ModuleLoader:
                   if key not in META_ARGS and block.attr(key) is not None}
         if isinstance(source, str) and LAMBDA_MODULE.match(source):
             return LambdaModule(parent, name, prefix, inputs, block, conditional)
+        from .registry_modules import by_code, by_source
+
+        registry = by_source(source)
+        if registry is not None:  # read from its inputs, downloaded or not
+            return registry(parent, name, prefix, inputs, block, conditional)
         local = isinstance(source, str) and source.startswith(("./", "../"))
         directory = None
         if parent.depth < MAX_MODULE_DEPTH:
@@ -637,6 +642,9 @@ class ModuleLoader:
                 blocks = [_relocated(item, vendored) for item in blocks]
             if LambdaModule.looks_like(blocks):
                 return LambdaModule(parent, name, prefix, inputs, block, conditional)
+            registry = by_code(blocks)
+            if registry is not None:  # a copy of a registry module: the same reading
+                return registry(parent, name, prefix, inputs, block, conditional)
             return ModuleScope(self, directory, blocks, prefix, inputs, parent,
                                parent.depth + 1,
                                conditional=conditional or parent.conditional,
@@ -736,9 +744,9 @@ class LambdaModule:
     ``service``, ``source_arn``), the asynchronous configuration
     (``create_async_event_config``, ``maximum_retry_attempts``,
     ``maximum_event_age_in_seconds``, ``destination_on_failure`` / ``_on_success``) and the
-    Function URL. The role the module creates gets policies from many switches
-    (``attach_policy_json``, ``attach_policies``...); it is marked open-ended so that
-    permission rules stay quiet rather than guess.
+    Function URL. The role the module creates is modelled from its switches
+    (:func:`~esmlint.loaders.terraform.registry_modules.lambda_role`). Mappings and
+    permissions are located at their entry of the map input.
     """
 
     VARIABLES = ("event_source_mapping", "allowed_triggers", "create_async_event_config")
@@ -825,22 +833,9 @@ class LambdaModule:
             f"module.{self.name}: {creates.reason}" if isinstance(creates, Unknown) else "")
         fn_ref = Sym.of(Token("attr", self.fn_address, "arn"))
         fn_name = self.input("function_name", Unknown("function_name not set"))
-        role_arn: Any
-        create_role = self.flag("create_role", True)
-        if create_role is True:
-            role_arn = Sym.of(Token("attr", self.role_address, "arn"))
-            hints.open_roles[self.role_address] = (
-                f"module.{self.name} attaches policies from its inputs "
-                "(attach_policy_json, attach_policies...), not modelled by esmlint")
-            out.append(TfResource(self.role_address, "managed", "aws_iam_role", "lambda",
-                                  self.loc, DictBody({
-                                      "assume_role_policy": JsonDoc({"Statement": [{
-                                          "Effect": "Allow",
-                                          "Action": "sts:AssumeRole",
-                                          "Principal": {"Service": "lambda.amazonaws.com"}}]})},
-                                      self.loc), (), conditional))
-        else:
-            role_arn = self.input("lambda_role", Unknown("lambda_role not set"))
+        from .registry_modules import lambda_role
+
+        role_arn = lambda_role(self, out, hints, conditional)
         values: dict = {
             "function_name": fn_name,
             "role": role_arn,
@@ -886,7 +881,13 @@ class LambdaModule:
             if mappings:
                 self.parent.loader.hints.unlinked.add("esm")
             return
+        from .registry_modules import entry_locs
+
+        entry = self.inputs.get("event_source_mapping")
+        found = entry_locs(*entry) if entry is not None else {}
+        default_loc = loc
         for key, spec in mappings.items():
+            loc = found[key][0] if key in found else default_loc
             address = f'{self.prefix}aws_lambda_event_source_mapping.this["{key}"]'
             if not isinstance(spec, dict):
                 self.parent.loader.hints.unlinked.add("esm")
@@ -927,7 +928,13 @@ class LambdaModule:
             if triggers:
                 self.parent.loader.hints.unlinked.add("permission")
             return
+        from .registry_modules import entry_locs
+
+        entry = self.inputs.get("allowed_triggers")
+        found = entry_locs(*entry) if entry is not None else {}
+        default_loc = loc
         for key, spec in triggers.items():
+            loc = found[key][0] if key in found else default_loc
             if not isinstance(spec, dict):
                 self.parent.loader.hints.unlinked.add("permission")
                 continue
