@@ -10,7 +10,9 @@ they may never exist together; a mapping without a condition is compared with al
 Terraform mappings whose `count` / `for_each` cannot be evaluated are not compared.
 Amazon MSK, self-managed Kafka, Amazon MQ and DocumentDB mappings are not checked: one
 cluster or broker can feed the same function through several topics, queues or
-collections.
+collections. A function the template does not define is compared by its name as written
+(`FunctionName: my-function` twice is one function; `my-function` and its ARN are not
+compared).
 
 ## Why is this bad?
 Lambda keeps one mapping per event source and function: creating the second fails with

@@ -9,7 +9,9 @@ of an `Fn::If`):
 - only one configuration may exist per function and qualifier: a SAM `EventInvokeConfig`
   (on `$LATEST`, or on the alias of `AutoPublishAlias`) and a hand-written
   `AWS::Lambda::EventInvokeConfig` for the same qualifier clash, as do two hand-written
-  ones. The second one in the file is reported.
+  ones. The second one in the file is reported. Configurations of a function the
+  template does not define are checked too (it is named as written: two
+  configurations of `FunctionName: my-function` with one qualifier clash).
 
 ## Why is this bad?
 CloudFormation validates the ranges and the deploy fails. There is one event invoke

@@ -13,8 +13,9 @@ when a permission lets an asynchronous service, an account or anyone invoke it; 
 role of the template may call `lambda:InvokeFunction` on it; when anything else in the
 template refers to it (another function's environment, a state machine, an exported
 output, a parameter store value...); when some invoker in the template could not be
-linked to its function; and when the function has a fixed name while some function's
-role is defined outside the template.
+linked to its function; when the function has a fixed name while some function's
+role is defined outside the template; and for a function the template names but does not
+define (its other invokers are where it is defined).
 
 ## Why is this bad?
 Dead-letter queues, `MaximumRetryAttempts`, `MaximumEventAgeInSeconds` and destinations

@@ -8,7 +8,8 @@ invoke that function and checks that the resource carrying the notification depe
 it: through `DependsOn`, or through a reference, directly or via other resources.
 
 A permission that is missing altogether is ESM401's to report. SAM `S3` events are never
-reported: SAM adds the `DependsOn` itself.
+reported: SAM adds the `DependsOn` itself, nor are functions the template does not
+define (a permission may exist where they are).
 
 ## Why is this bad?
 S3 checks that it may invoke the function when the notification configuration is set.

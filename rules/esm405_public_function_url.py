@@ -10,7 +10,8 @@ For every Function URL (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`):
 - **warning**: otherwise, `AuthType: NONE`: the function is a public HTTPS endpoint.
 
 SAM writes both statements itself for `FunctionUrlConfig` with `AuthType: NONE`, so SAM
-functions only get the warning. A permission esmlint cannot resolve counts as present.
+functions only get the warning. A permission esmlint cannot resolve counts as present,
+and a function the template does not define is not checked.
 
 ## Why is this bad?
 `AuthType: NONE` bypasses IAM: anyone on the internet can call the function, as often

@@ -23,7 +23,10 @@ annotate or suppress a finding in.
 The terraform-aws-modules/lambda module (registry source, or a local copy of it) is read
 from its inputs instead of its code (:class:`LambdaModule`): its function, event source
 mappings (``event_source_mapping``), permissions (``allowed_triggers``) and asynchronous
-configuration (``create_async_event_config``, ``destination_on_failure``...).
+configuration (``create_async_event_config``, ``destination_on_failure``...) and role
+(its ``attach_*`` switches). So are the sqs, sns, eventbridge and dynamodb-table modules
+of the same family (:mod:`.registry_modules`), from the registry, git, a local copy or a
+downloaded one alike.
 """
 
 from __future__ import annotations
