@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -287,3 +286,44 @@ def test_a_folder_that_is_not_a_copy_is_read_as_code(tmp_path: Path) -> None:
     got = findings(root)
     assert got != expected()
     assert not any(rule == "ESM401" for rule, _, _ in got)
+
+
+@pytest.mark.parametrize("inputs", [
+    "attach_policies = true\nnumber_of_policies = 1000000000\npolicies = []",
+    "attach_policies = true\nnumber_of_policies = -1",
+    'attach_policy_statements = true\npolicy_statements = {a = "x", b = {principals = 5}}',
+    'attach_policy_jsons = true\nnumber_of_policy_jsons = 2\npolicy_jsons = "x"',
+])
+def test_odd_role_inputs_make_unknowns_not_crashes(tmp_path: Path, inputs: str) -> None:
+    role, arn = role_of(tmp_path, inputs)
+    assert receive(role, arn) is not Tri.YES
+
+
+ODD_MODULES = """
+module "q" {
+  source         = "terraform-aws-modules/sqs/aws"
+  name           = 5
+  create_dlq     = "yes"
+  redrive_policy = [1, 2]
+}
+module "t" {
+  source        = "terraform-aws-modules/sns/aws"
+  subscriptions = { a = "x", b = { protocol = "lambda" } }
+}
+module "e" {
+  source  = "terraform-aws-modules/eventbridge/aws"
+  rules   = { a = 1, b = { schedule_expression = "rate(1 day)" } }
+  targets = { a = "x", b = [1, { arn = 2 }] }
+}
+module "d" {
+  source         = "terraform-aws-modules/dynamodb-table/aws"
+  stream_enabled = "maybe"
+}
+"""
+
+
+def test_odd_module_inputs_never_crash(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(ODD_MODULES, encoding="utf-8")
+    result = lint_paths([str(tmp_path)])
+    assert not any(f.rule == "ESM001" for f in result.findings), [
+        f.message for f in result.findings]

@@ -342,11 +342,17 @@ def _document(actions: list[str], resources: list) -> JsonDoc:
         {"Effect": "Allow", "Action": actions, "Resource": resources}]})
 
 
+#: More policies than a role can hold (IAM: 20 managed, a few inline): not counted out.
+MAX_COUNTED = 100
+
+
 def _counted(module: Any, items_name: str, count_name: str) -> list:
     """The first ``number_of_...`` items of a list input (the module counts them so)."""
     count = module.input(count_name, 0)
     items = module.input(items_name, [])
-    if isinstance(count, bool) or not isinstance(count, int):
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNTED:
         return [Unknown(f"{count_name} cannot be evaluated")]
     if not isinstance(items, list):
         return [Unknown(f"{items_name} cannot be evaluated")] if count else []
