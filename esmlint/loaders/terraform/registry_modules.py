@@ -35,6 +35,7 @@ import re
 from typing import Any
 
 from ...values import Loc, Sym, Token, Val, known
+from .bodies import DictBody, _dict_refs
 from .builder import A, Hints, P, R, TfResource
 from .expressions import JsonDoc, ObjectCons, TupleCons, Unknown
 
@@ -212,8 +213,6 @@ class ModuleInputs:
         return self.conditional
 
     def tf_resources(self, out: list, hints: Hints) -> None:
-        from .configuration import _dict_refs
-
         start = len(out)
         self.resources_of(out, hints)
         for item in out[start:]:
@@ -230,8 +229,6 @@ class ModuleInputs:
 def add(out: list, address: str, rtype: str, loc: Loc, values: dict, conditional: str,
         texts: dict[str, str] | None = None) -> None:
     """A resource the module creates, its arguments given as plain values (or Vals)."""
-    from .configuration import DictBody
-
     out.append(TfResource(address, "managed", rtype, address.rsplit(".", 1)[-1], loc,
                           DictBody(values, loc, texts), (), conditional))
 
