@@ -168,3 +168,25 @@ def test_an_external_function_does_not_hide_findings_about_the_file(tmp_path: Pa
     result = lint_paths([str(path)])
     assert {(f.rule, f.resource) for f in result.findings} == {
         ("ESM305", "WorkerConfig"), ("ESM302", "WorkerConfig")}
+
+
+def test_plan_names_the_function_by_its_reference(tmp_path: Path) -> None:
+    # A real plan, edited so that one mapping's function is a data source's: plans hold
+    # no value for it, the configuration holds the reference as written.
+    import json
+
+    plan = json.loads((FIXTURES / "ESM201" / "tfplan_fail" / "plan.json").read_text(
+        encoding="utf-8"))
+    for resource in plan["configuration"]["root_module"]["resources"]:
+        if resource["address"] == "aws_lambda_event_source_mapping.jobs":
+            resource["expressions"]["function_name"] = {"references": [
+                "data.aws_lambda_function.shared.arn", "data.aws_lambda_function.shared"]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    result = lint_paths([str(path)])
+    got = {(f.rule, f.resource, f.function) for f in result.findings}
+    assert ("ESM112", "aws_lambda_event_source_mapping.jobs",
+            "data.aws_lambda_function.shared.arn") in got
+    # Its role is not in the plan: no permission finding about it.
+    assert not any(f.rule.startswith("ESM2") and f.function.startswith("data.")
+                   for f in result.findings)
