@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import ref
 
-from .values import MISSING, Loc, Sym, Token, Val, default
+from .values import MISSING, Loc, Sym, Token, Val, default, unknown
 
 POLL = "poll"
 ASYNC = "async"
@@ -241,9 +241,31 @@ class Function:
     aliases: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
     props: dict[str, Val] = field(default_factory=dict)
+    #: Set (to the reason) for a function the file invokes but does not define: a literal
+    #: name, a parameter, an import, a module output. See :func:`outside_function`.
+    external: str = ""
 
     def get(self, name: str) -> Val:
+        if self.external:
+            return self.props.get(name, unknown(self.external, self.loc))
         return self.props.get(name, MISSING)
+
+
+def outside_function(written: str, ftype: str, loc: Loc, reason: str,
+                     arn: Sym | None = None) -> Function:
+    """A function named by an invoker but defined outside the file, as written there.
+
+    Its invokers are still in the model, so the rules that need only the invoker's own
+    settings (a mapping's retries, batch size, filters; an invoke config's ranges) check
+    them. Everything about the function itself is Unknown, never absent: its timeout,
+    role, dead-letter queue and the permissions, invoke configs and other invokers it may
+    have elsewhere. Rules whose findings rest on the absence of something (no dead-letter
+    queue, no permission, no asynchronous invoker) skip external functions outright.
+    """
+    why = unknown(reason, loc)
+    return Function(written, ftype, loc, timeout=why, reserved_concurrency=why,
+                    recursive_loop=why, role_ref=why, dead_letter=why, dead_letter_type=why,
+                    arn=arn, name=why, external=reason)
 
 
 @dataclass(eq=False)
@@ -321,15 +343,18 @@ class Model:
             indexer(self)
 
     def function(self, fid: str) -> Function | None:
-        """The function with this id; indexed, since loaders ask once per invoker."""
+        """The function the file defines with this id; indexed, since loaders ask once
+        per invoker. External functions (:func:`outside_function`) are named as written,
+        which may spell a resource's id by chance: they are never found here."""
         index = self.__dict__.get("_function_index")
-        if index is None or len(index) != len(self.functions):
-            index = {fn.id: fn for fn in self.functions}
+        if index is None or self.__dict__.get("_function_count") != len(self.functions):
+            index = {}
+            for fn in self.functions:
+                if not fn.external:
+                    index.setdefault(fn.id, fn)
             self.__dict__["_function_index"] = index
-        fn = index.get(fid)
-        if fn is None and len(index) != len(self.functions):  # pragma: no cover
-            return next((f for f in self.functions if f.id == fid), None)
-        return fn
+            self.__dict__["_function_count"] = len(self.functions)
+        return index.get(fid)
 
     def sources(self, mode: str | None = None, kinds: tuple[str, ...] | None = None
                 ) -> Iterator[tuple[Function, Source]]:

@@ -229,6 +229,13 @@ def as_bool(value: Any) -> bool | None:
     return None
 
 
+def maybe_absent(value: Val) -> bool:
+    """Whether an unknown value may not be set at all: a Terraform ``dynamic`` block whose
+    ``for_each`` cannot be evaluated makes zero or more blocks. Rules that fire because a
+    setting is present treat it as absent."""
+    return value.state == UNKNOWN and value.reason.startswith("dynamic ")
+
+
 def known(value: Any, loc: Loc | None = None, condition: str = "") -> Val:
     return Val(KNOWN, value, loc, "", condition)
 

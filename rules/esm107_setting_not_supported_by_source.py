@@ -48,7 +48,7 @@ a `maxReceiveCount` on the source queue instead of retries and destinations (see
 
 from esmlint.model import KIND_LABELS
 from esmlint.rule import Severity, conditions, report, source_label, where
-from esmlint.values import branches
+from esmlint.values import branches, maybe_absent
 
 ID = "ESM107"
 NAME = "setting-not-supported-by-source"
@@ -71,7 +71,8 @@ INSTEAD = {
 
 def set_branches(value):
     """The branches (label, value) in which the template sets the property."""
-    return [(label, item) for label, item in branches(value) if not item.absent]
+    return [(label, item) for label, item in branches(value)
+            if not item.absent and not maybe_absent(item)]
 
 
 def check(model, options):

@@ -36,7 +36,7 @@ queue per consumer and a subscription filter policy, instead of filtering one qu
 # aws-lambda-invocation.md, sections A.5-6.
 
 from esmlint.rule import Severity, conditions, report, source_label, where
-from esmlint.values import branches
+from esmlint.values import branches, maybe_absent
 
 ID = "ESM115"
 NAME = "sqs-filter-deletes-messages"
@@ -50,7 +50,7 @@ def check(model, options):
         else:
             queue = f"queue {source.arn.text()}" if source.arn.known else "its queue"
         for when, value in branches(source.setting("FilterCriteria")):
-            if value.absent:
+            if value.absent or maybe_absent(value):
                 continue
             yield report(
                 value.loc or source.loc,

@@ -10,7 +10,9 @@ they may never exist together; a mapping without a condition is compared with al
 Terraform mappings whose `count` / `for_each` cannot be evaluated are not compared.
 Amazon MSK, self-managed Kafka, Amazon MQ and DocumentDB mappings are not checked: one
 cluster or broker can feed the same function through several topics, queues or
-collections.
+collections. A function the template does not define is compared by its name as written
+(`FunctionName: my-function` twice is one function; `my-function` and its ARN are not
+compared).
 
 ## Why is this bad?
 Lambda keeps one mapping per event source and function: creating the second fails with
@@ -68,8 +70,11 @@ def check(model, options):
         key = source_key(source)
         if key is None or source.qualifier == "?" or source.extra.get("conditional"):
             continue  # unknown, or a Terraform count / for_each that was not evaluated
-        seen.setdefault((fn.id, source.qualifier, key), []).append(source)
-    for (fid, qualifier, _), sources in seen.items():
+        # By the function itself, not its id: an external function is named as written,
+        # which may spell the logical ID of another function by chance.
+        seen.setdefault((id(fn), source.qualifier, key), []).append(source)
+    for (_, qualifier, _), sources in seen.items():
+        fid = sources[0].function.id
         for index, later in enumerate(sources[1:], start=1):
             mine = later.extra.get("condition", "")
             for earlier in sources[:index]:

@@ -9,7 +9,9 @@ dead-letter queue (`DeadLetterConfig` / SAM `DeadLetterQueue`) nor an event invo
 configuration. Where the function has an `EventInvokeConfig`, ESM302 checks that
 configuration instead: either a dead-letter queue or an `OnFailure` destination is
 enough. Custom resource handlers are not reported: CloudFormation waits for their answer
-and a dead-letter queue would not change the outcome.
+and a dead-letter queue would not change the outcome. Nor is a function the template
+does not define (`Endpoint: arn:...:function:name`, `module.fn.lambda_function_arn`): its
+dead-letter queue and invoke configuration are set where it is defined.
 
 ## Why is this bad?
 Lambda queues asynchronous events and retries a failing one twice. After the last
@@ -59,6 +61,8 @@ def check(model, options):
     if "invoke-config" in model.unlinked:
         return  # an EventInvokeConfig names a function esmlint could not match
     for fn in model.functions:
+        if fn.external:
+            continue  # its dead-letter queue and invoke configs are set where it is defined
         invokers = [s for s in fn.sources if s.mode == ASYNC
                     and s.kind not in NOT_CHECKED and not s.extra.get("mode_unknown")]
         if not invokers or fn.invoke_configs:

@@ -9,7 +9,9 @@ of an `Fn::If`):
 - only one configuration may exist per function and qualifier: a SAM `EventInvokeConfig`
   (on `$LATEST`, or on the alias of `AutoPublishAlias`) and a hand-written
   `AWS::Lambda::EventInvokeConfig` for the same qualifier clash, as do two hand-written
-  ones. The second one in the file is reported.
+  ones. The second one in the file is reported. Configurations of a function the
+  template does not define are checked too (it is named as written: two
+  configurations of `FunctionName: my-function` with one qualifier clash).
 
 ## Why is this bad?
 CloudFormation validates the ranges and the deploy fails. There is one event invoke
@@ -82,12 +84,13 @@ def check(model, options):
                     function=fn.id,
                     key=f"{fn.id}:{config.id}:{prop}",
                 )
-    groups: dict[tuple[str, str], list] = {}
+    groups: dict[tuple[int, str], list] = {}
     for config in model.invoke_configs:
         if config.qualifier in ("?", "version"):
             continue
-        groups.setdefault((config.function.id, _qualifier(config)), []).append(config)
-    for (fid, qualifier), configs in groups.items():
+        groups.setdefault((id(config.function), _qualifier(config)), []).append(config)
+    for (_, qualifier), configs in groups.items():
+        fid = configs[0].function.id
         if len(configs) < 2 or len({c.condition for c in configs}) > 1:
             continue  # under different conditions they may never exist together
         configs.sort(key=lambda c: (c.loc.line, c.loc.column))

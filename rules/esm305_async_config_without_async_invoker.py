@@ -13,8 +13,9 @@ when a permission lets an asynchronous service, an account or anyone invoke it; 
 role of the template may call `lambda:InvokeFunction` on it; when anything else in the
 template refers to it (another function's environment, a state machine, an exported
 output, a parameter store value...); when some invoker in the template could not be
-linked to its function; and when the function has a fixed name while some function's
-role is defined outside the template.
+linked to its function; when the function has a fixed name while some function's
+role is defined outside the template; and for a function the template names but does not
+define (its other invokers are where it is defined).
 
 ## Why is this bad?
 Dead-letter queues, `MaximumRetryAttempts`, `MaximumEventAgeInSeconds` and destinations
@@ -141,7 +142,8 @@ def _roles_ok(model, fn) -> bool:
         if allows(role, "lambda:InvokeFunction", fn.arn).value is not Tri.NO:
             return False
     if not fn.name.absent and any(
-            other.role is None for other in model.functions if other is not fn):
+            other.role is None for other in model.functions
+            if other is not fn and not other.external):
         return False
     return True
 
@@ -165,6 +167,8 @@ def _invokers(fn) -> str:
 
 def check(model, options):
     for fn in model.functions:
+        if fn.external:
+            continue  # defined elsewhere: its other invokers are not in this file
         if fn.dead_letter.absent and not fn.invoke_configs:
             continue
         if not only_sync_invokers(model, fn):

@@ -14,7 +14,9 @@ API does not count; wildcards in `SourceArn` do.
 It never fires for a SAM event (SAM creates the permission itself), for an API Gateway
 integration that invokes with an IAM role (`Credentials` / `CredentialsArn`), or where
 it cannot see: a permission whose function, principal, action or `SourceArn` cannot be
-resolved is taken to match.
+resolved is taken to match. Nor does it fire for a function the template does not
+define (named by a literal ARN, a parameter, an import, a module output): its
+permissions are granted where it is defined.
 
 ## Why is this bad?
 Push sources call Lambda with the function's resource-based policy, not with a role.
@@ -291,6 +293,8 @@ def invoker_label(source: Source) -> str:
 
 def check(model, options):
     for fn, source in model.sources():
+        if fn.external:
+            continue  # the function's permissions are granted where it is defined
         principal = checked(source)
         if not principal:
             continue

@@ -8,7 +8,8 @@ invoke that function and checks that the resource carrying the notification depe
 it: through `DependsOn`, or through a reference, directly or via other resources.
 
 A permission that is missing altogether is ESM401's to report. SAM `S3` events are never
-reported: SAM adds the `DependsOn` itself.
+reported: SAM adds the `DependsOn` itself, nor are functions the template does not
+define (a permission may exist where they are).
 
 ## Why is this bad?
 S3 checks that it may invoke the function when the notification configuration is set.
@@ -74,6 +75,8 @@ def closure(depends: dict[str, set[str]], start: str) -> set[str]:
 
 def check(model, options):
     for fn, source in model.sources(kinds=("s3",)):
+        if fn.external:
+            continue  # a permission may exist where the function is defined
         if not checked(source):
             continue
         notification = source.id

@@ -10,7 +10,8 @@ For every Function URL (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`):
 - **warning**: otherwise, `AuthType: NONE`: the function is a public HTTPS endpoint.
 
 SAM writes both statements itself for `FunctionUrlConfig` with `AuthType: NONE`, so SAM
-functions only get the warning. A permission esmlint cannot resolve counts as present.
+functions only get the warning. A permission esmlint cannot resolve counts as present,
+and a function the template does not define is not checked.
 
 ## Why is this bad?
 `AuthType: NONE` bypasses IAM: anyone on the internet can call the function, as often
@@ -118,6 +119,8 @@ def statement(model, source, action: str) -> Tri:
 
 def check(model, options):
     for fn, source in model.sources(kinds=("url",)):
+        if fn.external:
+            continue
         auth = source.extra.get("auth_type")
         if auth is None or not auth.known or str(auth.value).upper() != "NONE":
             continue

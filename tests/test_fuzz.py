@@ -769,10 +769,17 @@ def generated_terraform(draw: st.DrawFn) -> tuple[str, str]:
     if draw(st.booleans()):
         blocks.append(f'variable "x" {{\n  default = {draw(tf_exprs)}\n}}')
     if draw(st.booleans()):
-        source = draw(st.sampled_from(["./", "./m", "../", "terraform-aws-modules/lambda/aws"]))
+        source = draw(st.sampled_from(["./", "./m", "../", "terraform-aws-modules/lambda/aws",
+                                       "terraform-aws-modules/sqs/aws",
+                                       "terraform-aws-modules/sns/aws",
+                                       "terraform-aws-modules/eventbridge/aws",
+                                       "terraform-aws-modules/dynamodb-table/aws"]))
         body = draw(tf_body(("function_name", "timeout", "event_source_mapping",
                              "allowed_triggers", "create_async_event_config",
-                             "destination_on_failure")))
+                             "destination_on_failure", "attach_policies", "policies",
+                             "number_of_policies", "attach_policy_statements",
+                             "policy_statements", "create_dlq", "redrive_policy",
+                             "subscriptions", "rules", "targets", "stream_enabled")))
         blocks.append(f'module "m" {{\n  source = "{source}"\n{body}\n}}')
     text = "\n\n".join(blocks) + "\n"
     return "main.tf", text

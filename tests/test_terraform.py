@@ -280,7 +280,8 @@ class TestConfiguration:
         assert ("ESM302", "module.fn.aws_lambda_function_event_invoke_config.this") in rules
         assert ("ESM402", 'module.fn.aws_lambda_permission.unqualified_alias_triggers'
                           '["events"]') in rules
-        assert not any(f.rule == "ESM201" for f in findings)  # the module's role is open
+        # The role the module creates has only its logs policy (no attach_* switch set).
+        assert ("ESM201", 'module.fn.aws_lambda_event_source_mapping.this["jobs"]') in rules
 
     def test_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
         (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
@@ -371,7 +372,7 @@ class TestDownloadedModules:
 
     ROOT = textwrap.dedent("""\
         module "queue" {
-          source  = "terraform-aws-modules/sqs/aws"
+          source  = "example-org/queue/aws"
           version = "4.2.0"
           name    = "orders"
         }
@@ -428,7 +429,7 @@ class TestDownloadedModules:
     def manifest(self) -> str:
         return json.dumps({"Modules": [
             {"Key": "", "Source": "", "Dir": "."},
-            {"Key": "queue", "Source": "registry.terraform.io/terraform-aws-modules/sqs/aws",
+            {"Key": "queue", "Source": "registry.terraform.io/example-org/queue/aws",
              "Version": "4.2.0", "Dir": ".terraform/modules/queue"},
             {"Key": "queue.policy", "Source": "./modules/policy",
              "Dir": ".terraform/modules/queue/modules/policy"},

@@ -34,6 +34,7 @@ from ...values import PARTITION as P
 from ...values import REGION as R
 from ...values import Loc, Sym, Token, Val, default, known, unknown
 from .. import canonical as _canonical
+from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
 from ..yaml import MDict, load_json
 from .intrinsics import Resolver
 
@@ -109,6 +110,7 @@ class Builder:
         self.model = Model(path=path, format=kind)
         self.sam = kind == "sam"
         self.alias_of: dict[str, tuple[str, str]] = {}
+        self.external: ExternalFunctions | None = None
 
     # -- helpers ------------------------------------------------------------------
     def loc(self, rid: str) -> Loc:
@@ -683,10 +685,13 @@ class Builder:
         fn.sources.append(source)
 
     def esm(self, rid: str, props: dict) -> None:
-        fn, qualifier = self.find_function(self.resolver.get(props, "FunctionName"))
+        name = self.resolver.get(props, "FunctionName")
+        fn, qualifier = self.find_function(name)
         if fn is None:
             self.model.unlinked.add("esm")
-            return
+            fn, qualifier = self.outside(name, props.get("FunctionName"), rid)
+            if fn is None:
+                return
         arn = self.resolver.get(props, "EventSourceArn")
         source = Source(rid, POLL, "unknown", self.loc(rid), fn, arn=arn, qualifier=qualifier)
         source.extra["condition"] = self.condition_of(rid)
@@ -788,10 +793,13 @@ class Builder:
         return "unknown", None
 
     def invoke_config(self, rid: str, props: dict) -> None:
-        fn, _ = self.find_function(self.resolver.get(props, "FunctionName"))
+        name = self.resolver.get(props, "FunctionName")
+        fn, _ = self.find_function(name)
         if fn is None:
             self.model.unlinked.add("invoke-config")
-            return
+            fn, _ = self.outside(name, props.get("FunctionName"), rid)
+            if fn is None:
+                return
         qualifier = self.resolver.get(props, "Qualifier")
         config = InvokeConfig(
             rid, self.loc(rid), fn,
@@ -828,12 +836,19 @@ class Builder:
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, rid: str, kind: str, mode: str, loc: Loc,
-             invoker: str, extra: dict | None = None) -> None:
+             invoker: str, extra: dict | None = None, outside: str = "") -> None:
+        """A push source of the function ``fn_value`` names. ``outside`` keeps it on an
+        external function when that names none of the template: "sure" when the
+        invoker can only invoke a function (an SNS lambda subscription), "arn" when only
+        a Lambda function ARN shows it is one (a rule target)."""
         fn, qualifier = self.find_function(fn_value)
         if fn is None:
             if self.may_be_function(fn_value):
                 self.model.unlinked.add(kind)
-            return
+                if outside:
+                    fn, qualifier = self.outside(fn_value, None, rid, outside == "sure")
+            if fn is None:
+                return
         source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
                         extra=extra or {})
         self.add_source(fn, source)
@@ -861,14 +876,15 @@ class Builder:
                 protocol = self.resolver.get(entry.value, "Protocol", entry.loc)
                 if protocol.known and str(protocol.value).lower() == "lambda":
                     self.push(self.resolver.get(entry.value, "Endpoint", entry.loc), rid, "sns",
-                              ASYNC, entry.loc or self.loc(rid), rid)
+                              ASYNC, entry.loc or self.loc(rid), rid, outside="sure")
 
     def subscription(self, rid: str, props: dict) -> None:
         protocol = self.resolver.get(props, "Protocol")
         if protocol.known and str(protocol.value).lower() == "lambda":
             topic = self.model_ref(self.resolver.get(props, "TopicArn"))
             self.push(self.resolver.get(props, "Endpoint"), rid, "sns", ASYNC, self.loc(rid),
-                      topic or rid, {"filtered": self.resolver.has(props, "FilterPolicy")})
+                      topic or rid, {"filtered": self.resolver.has(props, "FilterPolicy")},
+                      outside="sure")
 
     def rule(self, rid: str, props: dict) -> None:
         targets = self.resolver.get(props, "Targets")
@@ -882,7 +898,7 @@ class Builder:
                           ASYNC, entry.loc or self.loc(rid), rid,
                           {"target_dlq": "DeadLetterConfig" in entry.value,
                            "credentials": role if not role.absent
-                           else self.resolver.get(props, "RoleArn")})
+                           else self.resolver.get(props, "RoleArn")}, outside="arn")
 
     def schedule(self, rid: str, props: dict) -> None:
         self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
@@ -941,6 +957,54 @@ class Builder:
                 res.props["resource_policies"] = known(policies + [policy], res.loc)
             else:
                 self.model.unlinked.add(f"resource-policy:{kind}")
+
+    # -- functions outside the template ----------------------------------------------
+    def outside(self, value: Val, node: Any, rid: str, sure: bool = True
+                ) -> tuple[Function | None, str]:
+        """(external function, qualifier) for a function name that names no function of
+        the template (see :mod:`esmlint.loaders.external`); (None, "") when the value is
+        not set or certainly names something else. With ``sure`` False only a value that
+        is a Lambda function ARN counts."""
+        if value.absent:
+            return None, ""
+        if self.external is None:
+            self.external = ExternalFunctions(self.model, "AWS::Lambda::Function")
+        loc = value.loc if value.loc is not None and value.loc.line else self.loc(rid)
+        shared, qualifier, arn = True, "", None
+        raw = value.value
+        if value.known and isinstance(raw, str):
+            parts = split_qualifier(raw)
+            if parts is None or (not sure and not lambda_arn_text(raw)):
+                return None, ""
+            written, qualifier = parts
+            arn = Sym.of(written) if written.startswith("arn:") else Sym.of(
+                "arn:", P, ":lambda:", R, ":", A, ":function:", written.rsplit(":", 1)[-1])
+        elif value.known and isinstance(raw, Sym):
+            for token in raw.tokens:
+                if token.kind != "attr":
+                    continue
+                if token.ref in self.model.roles or self.model.function(token.ref) or \
+                        token.ref in self.alias_of:
+                    return None, ""  # a role, or a function of the template written oddly
+                res = self.model.resources.get(token.ref)
+                if res is not None and res.kind in ("alias", "version"):
+                    qualifier = "?"
+                elif res is not None and res.kind != "other":
+                    return None, ""  # a queue, topic, table...: not a function
+            flat = _flat(raw)
+            if flat.startswith("arn:") and not lambda_arn_text(flat):
+                return None, ""
+            if not sure and not lambda_arn_text(flat):
+                return None, ""
+            written, found = sym_qualifier(raw)
+            qualifier = qualifier or found
+        elif value.known or not sure:
+            return None, ""
+        else:
+            written, shared = _written_node(node, rid)
+        reason = f"function {written} is not defined in this template"
+        fn = self.external.get(written, loc, reason, shared=shared, owner=rid, arn=arn)
+        return fn, qualifier
 
     # -- more invokers (spec B.1, C, D): a small, local block ----------------------------
     def may_be_function(self, value: Val) -> bool:
@@ -1280,6 +1344,23 @@ COGNITO_TRIGGERS = (
     "PostConfirmation", "PreAuthentication", "PreSignUp", "PreTokenGeneration",
     "UserMigration", "VerifyAuthChallengeResponse",
 )
+
+
+def _written_node(node: Any, rid: str) -> tuple[str, bool]:
+    """How an unresolved function name is written (``!Ref Name``, ``!ImportValue X``),
+    and whether that text names one value wherever it is written."""
+    if isinstance(node, dict) and len(node) == 1:
+        (key, arg), = node.items()
+        if key == "Ref" and isinstance(arg, str):
+            return f"!Ref {arg}", True
+        if key == "Fn::ImportValue" and isinstance(arg, str):
+            return f"!ImportValue {arg}", True
+        if key == "Fn::GetAtt" and isinstance(arg, list) and all(
+                isinstance(a, str) for a in arg):
+            return f"!GetAtt {'.'.join(arg)}", True
+        if isinstance(key, str) and key.startswith("Fn::"):
+            return f"!{key[4:]} ... (in {rid})", False
+    return f"the function of {rid}", False
 
 
 def _flatten(value: str | Sym) -> tuple[str, list[Token]]:

@@ -22,6 +22,7 @@ and SAM loaders build, once, so that every rule applies to Terraform unchanged:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,6 +48,7 @@ from ...values import MISSING, UNKNOWN, Loc, Sym, Token, Val, default, known, un
 from ...values import PARTITION as P
 from ...values import REGION as R
 from .. import canonical as _canonical
+from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
 from ..yaml import load_json
 from .expressions import JsonDoc, Unknown, contains_unknown
 
@@ -345,6 +347,7 @@ class TfBuilder:
         self.model = Model(path=path, format=kind)
         self.alias_of: dict[str, tuple[Function, str]] = {}
         self.policy_docs: dict[str, Policy] = {}
+        self.external: ExternalFunctions | None = None
 
     # -- build ------------------------------------------------------------------------
     def build(self) -> Model:
@@ -919,13 +922,73 @@ class TfBuilder:
             qualifier = explicit
         return fn, qualifier
 
+    # -- functions outside the configuration -------------------------------------------
+    def outside(self, value: Val, written: str | None, item: TfResource, sure: bool = True
+                ) -> tuple[Function | None, str]:
+        """(external function, qualifier) for a function argument that names no function
+        of the model (see :mod:`esmlint.loaders.external`); (None, "") when it is not set
+        or certainly names something else. With ``sure`` False only a Lambda function ARN,
+        or a reference that reads as a function's (``module.fn.lambda_function_arn``),
+        counts."""
+        if is_absent(value) or (value.known and value.value is None):
+            return None, ""
+        if self.external is None:
+            self.external = ExternalFunctions(self.model, "aws_lambda_function")
+        scope = _scope(item.address)
+        loc = value.loc if value.loc is not None and value.loc.line else item.loc
+        shared, qualifier, arn = True, "", None
+        raw = value.value if value.known else None
+        if isinstance(raw, str):
+            parts = split_qualifier(raw)
+            if parts is None or (not sure and not lambda_arn_text(raw)):
+                return None, ""
+            name, qualifier = parts
+            arn = Sym.of(name) if name.startswith("arn:") else Sym.of(
+                "arn:", P, ":lambda:", R, ":", A, ":function:", name.rsplit(":", 1)[-1])
+        elif isinstance(raw, Sym):
+            for token in raw.tokens:
+                if token.kind != "attr":
+                    continue
+                if token.ref in self.model.roles or self.function_at(token.ref) is not None \
+                        or token.ref in self.alias_of:
+                    return None, ""
+                res = self.model.resources.get(token.ref)
+                if res is not None and res.kind == "alias":
+                    qualifier = "?"
+                elif res is not None and res.kind != "other":
+                    return None, ""
+            flat = "".join(p if isinstance(p, str) else "\0" for p in raw.parts)
+            if (flat.startswith("arn:") or not sure) and not lambda_arn_text(flat):
+                return None, ""
+            name, found = sym_qualifier(raw)
+            qualifier = qualifier or found
+            if written is not None and found and written.endswith(":" + found):
+                written = written[: -len(found) - 1]
+            name = written or name
+        elif value.known:
+            return None, ""
+        else:
+            if not sure and not (written and _FUNCTION_TEXT.search(written)):
+                return None, ""
+            name = written or f"the function of {item.address}"
+            shared = written is not None
+            if written and ("qualified_arn" in written or "aws_lambda_alias." in written):
+                qualifier = "?"
+        reason = f"function {name} is not defined in this configuration"
+        fn = self.external.get(name, loc, reason, scope=scope, shared=shared,
+                               owner=item.address, arn=arn)
+        return fn, qualifier
+
     # -- invokers ----------------------------------------------------------------------------
     def esm(self, item: TfResource) -> None:
         body = item.body
         fn, qualifier = self.find_function(body.get("function_name"))
         if fn is None:
             self.model.unlinked.add("esm")
-            return
+            fn, qualifier = self.outside(body.get("function_name"),
+                                         _written(body, "function_name"), item)
+            if fn is None:
+                return
         arn = body.get("event_source_arn")
         source = Source(item.address, POLL, "unknown", item.loc, fn, arn=arn,
                         qualifier=qualifier)
@@ -933,9 +996,9 @@ class TfBuilder:
             source.extra["conditional"] = item.conditional
         self.esm_settings(source, body)
         managed_kafka = body.blocks("self_managed_event_source")
-        if isinstance(managed_kafka, Val) or managed_kafka:
+        if isinstance(managed_kafka, list) and managed_kafka:
             source.kind = "kafka"
-        else:
+        else:  # no block, or a dynamic one that may make none: the ARN tells
             source.kind, source.resource = self.source_kind(arn)
         fn.sources.append(source)
 
@@ -1101,7 +1164,15 @@ class TfBuilder:
         fn, qualifier = self.function_and_qualifier(body)
         if fn is None:
             self.model.unlinked.add("invoke-config")
-            return
+            fn, qualifier = self.outside(body.get("function_name"),
+                                         _written(body, "function_name"), item)
+            if fn is None:
+                return
+            explicit = literal(body.get("qualifier"))
+            if isinstance(explicit, str) and explicit:
+                qualifier = explicit
+            elif not is_absent(body.get("qualifier")):
+                qualifier = "?"
         config = InvokeConfig(item.address, item.loc, fn, qualifier=qualifier or "$LATEST")
         retries = body.get("maximum_retry_attempts")
         age = body.get("maximum_event_age_in_seconds")
@@ -1148,12 +1219,20 @@ class TfBuilder:
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, item: TfResource, kind: str, mode: str, loc: Loc,
-             invoker: str, extra: dict | None = None, qualifier: str = "") -> Source | None:
+             invoker: str, extra: dict | None = None, qualifier: str = "",
+             outside: str = "", written: str | None = None) -> Source | None:
+        """A push source of the function ``fn_value`` names. ``outside`` keeps it on an
+        external function when that names none of the model: "sure" when the invoker can
+        only invoke a function (an SNS lambda subscription), "arn" when only a Lambda
+        ARN (or a function output) shows it is one (an EventBridge target)."""
         fn, found = self.find_function(fn_value)
         if fn is None:
             if not is_absent(fn_value):
                 self.model.unlinked.add(kind)
-            return None
+                if outside:
+                    fn, found = self.outside(fn_value, written, item, outside == "sure")
+            if fn is None:
+                return None
         source = Source(item.address, mode, kind, loc, fn, qualifier=qualifier or found,
                         invoker=invoker, extra=extra or {})
         if item.conditional:
@@ -1188,14 +1267,16 @@ class TfBuilder:
         if isinstance(protocol, str) and protocol.lower() == "lambda":
             topic = self.invoker(body.get("topic_arn"), ("sns",), item.address)
             self.push(body.get("endpoint"), item, "sns", ASYNC, item.loc, topic,
-                      {"filtered": not is_absent(body.get("filter_policy"))})
+                      {"filtered": not is_absent(body.get("filter_policy"))},
+                      outside="sure", written=_written(body, "endpoint"))
 
     def event_target(self, item: TfResource) -> None:
         body = item.body
         rule = self.invoker(body.get("rule"), ("rule",), item.address)
         dead = body.blocks("dead_letter_config")
         extra: dict = {"target_dlq": isinstance(dead, Val) or bool(dead)}
-        self.push(body.get("arn"), item, "eventbridge", ASYNC, item.loc, rule, extra)
+        self.push(body.get("arn"), item, "eventbridge", ASYNC, item.loc, rule, extra,
+                  outside="arn", written=_written(body, "arn"))
 
     def schedule(self, item: TfResource) -> None:
         targets = item.body.blocks("target")
@@ -1341,6 +1422,28 @@ class TfBuilder:
         if fn is not None:
             group = self.invoker(item.body.get("target_group_arn"), ("other",), item.address)
             self.push(target, item, "alb", SYNC, item.loc, group)
+
+
+def _scope(address: str) -> str:
+    """The module path of an address (``module.a.module.b.``), "" in the root module."""
+    pieces = address.split(".")
+    scope = []
+    while len(pieces) >= 2 and pieces[0] == "module":
+        scope.append(f"module.{pieces[1]}")
+        pieces = pieces[2:]
+    return ".".join(scope) + "." if scope else ""
+
+
+def _written(body: Body, name: str) -> str | None:
+    """An argument as written, where the front end keeps it (for naming functions)."""
+    written = getattr(body, "written", None)
+    return written(name) if callable(written) else None
+
+
+#: How Terraform names a function it does not define here: a module's function output,
+#: a data source or resource of a function or alias.
+_FUNCTION_TEXT = re.compile(r"lambda_function_(qualified_|invoke_)?arn\b|"
+                            r"\baws_lambda_(function|alias)\.")
 
 
 def _camel(name: str) -> str:

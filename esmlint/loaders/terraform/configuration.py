@@ -23,7 +23,10 @@ annotate or suppress a finding in.
 The terraform-aws-modules/lambda module (registry source, or a local copy of it) is read
 from its inputs instead of its code (:class:`LambdaModule`): its function, event source
 mappings (``event_source_mapping``), permissions (``allowed_triggers``) and asynchronous
-configuration (``create_async_event_config``, ``destination_on_failure``...).
+configuration (``create_async_event_config``, ``destination_on_failure``...) and role
+(its ``attach_*`` switches). So are the sqs, sns, eventbridge and dynamodb-table modules
+of the same family (:mod:`.registry_modules`), from the registry, git, a local copy or a
+downloaded one alike.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...values import Loc, Sym, Token, Val, known, unknown
+from ..external import bare_expression
 from ..yaml import load_json
+from .bodies import DictBody, _dict_refs, _tokens
 from .builder import (
     NOT_SET,
     A,
@@ -172,6 +177,15 @@ class ConfigBody:
             return unknown(NOT_SET, attr.loc)
         return known(value, attr.loc)
 
+    def written(self, name: str) -> str | None:
+        """The argument as written (``module.fn.lambda_function_arn``), for messages."""
+        attr = self.block.attr(name)
+        text = getattr(attr, "text", None)
+        if text is None:
+            value = getattr(attr, "value", None)
+            text = value if isinstance(value, str) else None
+        return bare_expression(text)
+
     def blocks(self, name: str) -> list | Val:
         result: list = [ConfigBody(b, self.scope, self.bindings) for b in
                         self.block.children(name)]
@@ -204,46 +218,6 @@ class ConfigBody:
                 bindings = dict(self.bindings)
                 bindings[iterator] = {"key": key, "value": value}
                 result.append(ConfigBody(contents[0], self.scope, bindings))
-        return result
-
-
-class DictBody:
-    """A body over plain values (built by :class:`LambdaModule` from module inputs)."""
-
-    def __init__(self, values: dict, loc: Loc) -> None:
-        self.values = values
-        self.loc = loc
-
-    def get(self, name: str) -> Val:
-        if name not in self.values:
-            return unknown(NOT_SET, self.loc)
-        value = self.values[name]
-        if isinstance(value, Val):
-            return value
-        if isinstance(value, Unknown):
-            return unknown(value.reason, self.loc)
-        if value is None:
-            return unknown(NOT_SET, self.loc)
-        return known(value, self.loc)
-
-    def blocks(self, name: str) -> list | Val:
-        value = self.values.get(name)
-        if value is None:
-            return []
-        if isinstance(value, Unknown):
-            return unknown(value.reason, self.loc)
-        if isinstance(value, Val):
-            return value if not value.known else self._blocks(value.value)
-        return self._blocks(value)
-
-    def _blocks(self, value: Any) -> list | Val:
-        items = value if isinstance(value, list) else [value]
-        result: list = []
-        for item in items:
-            if isinstance(item, dict):
-                result.append(DictBody(item, self.loc))
-            elif isinstance(item, Unknown):
-                return unknown(item.reason, self.loc)
         return result
 
 
@@ -603,6 +577,11 @@ class ModuleLoader:
                   if key not in META_ARGS and block.attr(key) is not None}
         if isinstance(source, str) and LAMBDA_MODULE.match(source):
             return LambdaModule(parent, name, prefix, inputs, block, conditional)
+        from .registry_modules import by_code, by_source
+
+        registry = by_source(source)
+        if registry is not None:  # read from its inputs, downloaded or not
+            return registry(parent, name, prefix, inputs, block, conditional)
         local = isinstance(source, str) and source.startswith(("./", "../"))
         directory = None
         if parent.depth < MAX_MODULE_DEPTH:
@@ -622,6 +601,9 @@ class ModuleLoader:
                 blocks = [_relocated(item, vendored) for item in blocks]
             if LambdaModule.looks_like(blocks):
                 return LambdaModule(parent, name, prefix, inputs, block, conditional)
+            registry = by_code(blocks)
+            if registry is not None:  # a copy of a registry module: the same reading
+                return registry(parent, name, prefix, inputs, block, conditional)
             return ModuleScope(self, directory, blocks, prefix, inputs, parent,
                                parent.depth + 1,
                                conditional=conditional or parent.conditional,
@@ -688,25 +670,6 @@ def _relocated(block: HclBlock, loc: Loc) -> HclBlock:
 OPAQUE_UNLINKED = ("esm", "invoke-config", "permission", "s3", "sns", "eventbridge", "url")
 
 
-def _dict_refs(body: Any) -> list[tuple[str, str]]:
-    values = getattr(body, "values", {})
-    return [(token.ref, name) for name, value in values.items() for token in _tokens(value)]
-
-
-def _tokens(value: Any, depth: int = 0) -> list[Token]:
-    if depth > 20:
-        return []
-    if isinstance(value, Sym):
-        return [t for t in value.tokens if t.kind == "attr"]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tokens(v, depth + 1)]
-    if isinstance(value, list):
-        return [t for v in value for t in _tokens(v, depth + 1)]
-    if isinstance(value, JsonDoc):
-        return _tokens(value.value, depth + 1)
-    return []
-
-
 # --------------------------------------------------------------------------- lambda module
 
 
@@ -721,9 +684,9 @@ class LambdaModule:
     ``service``, ``source_arn``), the asynchronous configuration
     (``create_async_event_config``, ``maximum_retry_attempts``,
     ``maximum_event_age_in_seconds``, ``destination_on_failure`` / ``_on_success``) and the
-    Function URL. The role the module creates gets policies from many switches
-    (``attach_policy_json``, ``attach_policies``...); it is marked open-ended so that
-    permission rules stay quiet rather than guess.
+    Function URL. The role the module creates is modelled from its switches
+    (:func:`~esmlint.loaders.terraform.registry_modules.lambda_role`). Mappings and
+    permissions are located at their entry of the map input.
     """
 
     VARIABLES = ("event_source_mapping", "allowed_triggers", "create_async_event_config")
@@ -810,22 +773,9 @@ class LambdaModule:
             f"module.{self.name}: {creates.reason}" if isinstance(creates, Unknown) else "")
         fn_ref = Sym.of(Token("attr", self.fn_address, "arn"))
         fn_name = self.input("function_name", Unknown("function_name not set"))
-        role_arn: Any
-        create_role = self.flag("create_role", True)
-        if create_role is True:
-            role_arn = Sym.of(Token("attr", self.role_address, "arn"))
-            hints.open_roles[self.role_address] = (
-                f"module.{self.name} attaches policies from its inputs "
-                "(attach_policy_json, attach_policies...), not modelled by esmlint")
-            out.append(TfResource(self.role_address, "managed", "aws_iam_role", "lambda",
-                                  self.loc, DictBody({
-                                      "assume_role_policy": JsonDoc({"Statement": [{
-                                          "Effect": "Allow",
-                                          "Action": "sts:AssumeRole",
-                                          "Principal": {"Service": "lambda.amazonaws.com"}}]})},
-                                      self.loc), (), conditional))
-        else:
-            role_arn = self.input("lambda_role", Unknown("lambda_role not set"))
+        from .registry_modules import lambda_role
+
+        role_arn = lambda_role(self, out, hints, conditional)
         values: dict = {
             "function_name": fn_name,
             "role": role_arn,
@@ -871,7 +821,13 @@ class LambdaModule:
             if mappings:
                 self.parent.loader.hints.unlinked.add("esm")
             return
+        from .registry_modules import entry_locs
+
+        entry = self.inputs.get("event_source_mapping")
+        found = entry_locs(*entry) if entry is not None else {}
+        default_loc = loc
         for key, spec in mappings.items():
+            loc = found[key][0] if key in found else default_loc
             address = f'{self.prefix}aws_lambda_event_source_mapping.this["{key}"]'
             if not isinstance(spec, dict):
                 self.parent.loader.hints.unlinked.add("esm")
@@ -912,7 +868,13 @@ class LambdaModule:
             if triggers:
                 self.parent.loader.hints.unlinked.add("permission")
             return
+        from .registry_modules import entry_locs
+
+        entry = self.inputs.get("allowed_triggers")
+        found = entry_locs(*entry) if entry is not None else {}
+        default_loc = loc
         for key, spec in triggers.items():
+            loc = found[key][0] if key in found else default_loc
             if not isinstance(spec, dict):
                 self.parent.loader.hints.unlinked.add("permission")
                 continue

@@ -102,6 +102,18 @@ class PlanBody:
         combined = self.combine(value, marks, expr)
         return known(combined, self.loc)
 
+    def written(self, name: str) -> str | None:
+        """The argument as the configuration writes it: its first reference, or its
+        constant string."""
+        expr = self.exprs.get(name) if self.exprs is not None else None
+        if not isinstance(expr, dict):
+            return None
+        refs = expr.get("references")
+        if isinstance(refs, list) and refs and isinstance(refs[0], str):
+            return refs[0]
+        constant = expr.get("constant_value")
+        return constant if isinstance(constant, str) else None
+
     def combine(self, value: Any, marks: Any, expr: Any) -> Any:
         """A known value with its unknown parts filled from references (or Unknown)."""
         if marks is True:
