@@ -329,6 +329,10 @@ def explain(rule: str) -> None:
         click.echo("## Options")
         for name, value in info.options.items():
             click.echo(f"- `{name}`: default {json.dumps(value, default=str)}")
+    from .links import rule_url
+
+    click.echo()
+    click.echo(f"Documentation: {rule_url(info.id)}")
 
 
 @cli.command("server")

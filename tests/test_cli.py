@@ -332,6 +332,10 @@ def test_explain(run_cli, token):
     assert first == "ESM101 sqs-visibility-below-timeout (default severity: error)"
     rule = registry.find_rule("ESM101")
     assert rule.doc in run.stdout
+    from esmlint.links import rule_url
+
+    assert run.stdout.splitlines()[-1] == f"Documentation: {rule_url('ESM101')}"
+    assert rule_url("ESM101").endswith("/rules/ESM101/")
 
 
 def test_explain_unknown_rule(run_cli):
