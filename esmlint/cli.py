@@ -344,8 +344,12 @@ def explain(rule: str) -> None:
               help="Skip these rule IDs, ID prefixes or names (comma-separated, repeatable).")
 @click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
               metavar="SECONDS", help="Pause in typing before a changed document is linted.")
+@click.option("--config", "config_file", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Use this configuration file for every document, instead of the nearest "
+                   "one (a file that cannot be read is reported to the editor).")
 def server_command(severity: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-                   debounce: float) -> None:
+                   debounce: float, config_file: str | None = None) -> None:
     """Run the language server on standard input and output (for editors).
 
     Needs pygls: pip install 'esmlint[lsp]'.
@@ -360,7 +364,7 @@ def server_command(severity: str | None, select: tuple[str, ...], ignore: tuple[
         raise ConfigurationError(
             f"esmlint server needs the pygls package ({exc.name} is not installed): "
             "pip install 'esmlint[lsp]'") from None
-    lsp.main(severity, selected, ignored, debounce)
+    lsp.main(severity, selected, ignored, debounce, config_file)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
