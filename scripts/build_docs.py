@@ -30,7 +30,7 @@ NAV_SECTION = "Rules"
 
 
 def _rules():
-    from esmlint.engine import load_rules
+    from esmlint.registry import load_rules
 
     return load_rules()
 
