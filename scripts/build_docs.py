@@ -77,7 +77,7 @@ def rule_page(rule) -> str:
         "```yaml",
         "# .esmlint.yaml",
         f"ignore: [{rule.id}]                # never run it",
-        f"severity: {{{rule.id}: error}}     # or info, warning",
+        f"severity: {{{rule.id}: error}}       # or info, warning",
     ]
     if rule.options:
         first, value = next(iter(rule.options.items()))
@@ -93,7 +93,7 @@ def rule_page(rule) -> str:
         "",
         "See [Configuration](../configuration.md) for every setting and "
         "[Suppressions](../configuration.md#suppressions) for the other forms. "
-        f"`esmlint explain {rule.id}` prints this page's text in a terminal.",
+        f"`esmlint explain {rule.id}` prints the rule's documentation in a terminal.",
         "",
         f"Source: [`rules/{rule.module.rsplit('.', 1)[-1]}.py`]"
         f"({links.REPOSITORY}/blob/main/rules/{rule.module.rsplit('.', 1)[-1]}.py)",

@@ -127,7 +127,7 @@ def test_a_workflow_of_the_repository_uses_the_action_on_the_examples():
     assert f"steps.{local['id']}.outputs.exit-code" in json.dumps(check)
 
 
-@pytest.mark.parametrize("name", ["action.yml", "ci.yml"])
+@pytest.mark.parametrize("name", ["action.yml", "ci.yml", "docs.yml", "release.yml"])
 def test_workflows_are_valid_yaml_with_jobs(name):
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
     assert workflow["jobs"] and True in workflow  # PyYAML reads the key `on` as True
