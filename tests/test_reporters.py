@@ -446,9 +446,7 @@ def test_output_file_for_every_format(run_cli, write, tmp_path, name):
 
 
 def test_output_file_text_has_no_colour(run_cli, write, tmp_path, monkeypatch):
-    import esmlint.cli
-
-    monkeypatch.setattr(esmlint.cli, "_use_color", lambda stream: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # colour on stdout, even off a terminal
     template = write("template.yaml", BAD)
     coloured = run_cli("check", template)
     assert "\x1b[" in coloured.stdout
