@@ -103,8 +103,6 @@ def test_readme_links_lead_somewhere() -> None:
         page = url[len(DOCS_BASE):].split("#", 1)[0].strip("/")
         assert page in ("", "rules") or (ROOT / "docs" / f"{page}.md").is_file(), url
     for path in local:
-        if path == "ARCHITECTURE.md" and not (ROOT / path).exists():
-            continue  # the lead's, landing with issue 13; the test covers it once it is there
         assert (ROOT / path).exists(), path
     slugs = {re.sub(r"[^\w\- ]", "", s).strip().lower().replace(" ", "-")
              for s in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}

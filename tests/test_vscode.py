@@ -56,6 +56,18 @@ def test_lockfile_is_committed_and_matches_the_manifest():
     assert "editors/vscode/node_modules/" in ignored and "*.vsix" in ignored
 
 
+def test_no_build_product_is_tracked():
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "editors/vscode"], cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert "editors/vscode/package.json" in tracked
+    assert "editors/vscode/package-lock.json" in tracked
+    for path in tracked:
+        assert not path.startswith(("editors/vscode/node_modules/", "editors/vscode/out/")), path
+        assert not path.endswith(".vsix") and path != "editors/vscode/LICENSE", path
+
+
 def _copy(tmp_path: Path) -> Path:
     """The extension folder without its build products, where ../../LICENSE resolves."""
     root = tmp_path / "repo"

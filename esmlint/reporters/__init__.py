@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ..findings import Finding, Severity, identity
-from ..links import rule_url
 
 __all__ = ["FORMATS", "Summary", "display_path", "fingerprint", "fingerprints", "get",
            "names", "rule_url"]
@@ -79,6 +78,13 @@ def names() -> list[str]:
 def get(name: str) -> ModuleType:
     """The reporter module for a format name (``KeyError`` if there is none)."""
     return importlib.import_module(FORMATS[name])
+
+
+def rule_url(rule_id: str) -> str:
+    """The documentation page of a rule (:func:`esmlint.links.rule_url`)."""
+    from ..links import rule_url as url
+
+    return url(rule_id)
 
 
 def display_path(path: str) -> str:
