@@ -1,7 +1,8 @@
 """esmlint: a static linter for how AWS Lambda functions get invoked.
 
-``__version__`` is read from the installed distribution's metadata on first use (reading
-it costs start-up time that ``esmlint check`` does not need).
+``__version__`` is written once, in ``esmlint/_version.py`` (a constant: reading the
+installed distribution's metadata would cost start-up time that ``esmlint check`` does
+not need, and would say ``0+unknown`` in a source checkout).
 
 Rules live in the repository's top-level ``rules/`` folder and are installed as the
 ``esmlint.rules`` package (``package-dir`` in pyproject.toml). When esmlint is imported
@@ -18,20 +19,9 @@ import importlib.util
 import os
 import sys
 
-_FALLBACK_VERSION = "0+unknown"
+from ._version import __version__
 
-
-def __getattr__(name: str) -> str:
-    if name == "__version__":
-        try:
-            from importlib.metadata import PackageNotFoundError, version
-        except ImportError:  # pragma: no cover - always there on Python >= 3.8
-            return _FALLBACK_VERSION
-        try:
-            return version("esmlint")
-        except PackageNotFoundError:
-            return _FALLBACK_VERSION
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["__version__"]
 
 
 class _SourceRulesFinder:

@@ -126,10 +126,26 @@ def _selectors(option: str, values: Sequence[str]) -> tuple[str, ...]:
         ) from None
 
 
-def _use_color(stream) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
+COLOR = ("auto", "always", "never")
+
+
+def _use_color(stream, mode: str = "auto") -> bool:
+    """Whether the text report gets ANSI colours (``--color``).
+
+    ``always`` and ``never`` decide alone. ``auto``: never when ``NO_COLOR`` is set
+    (https://no-color.org), else always when ``FORCE_COLOR`` is set to anything but ``0``
+    or ``false`` (https://force-color.org: CI logs that render colours), else only on a
+    terminal. ``stream`` None is a report file (``-o``): ``auto`` gives no colour there.
+    """
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
         return False
+    if stream is None:
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force.strip().lower() not in ("0", "false"):
+        return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -169,12 +185,22 @@ def _use_color(stream) -> bool:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Lint files in N processes (default: one per CPU when there are many "
                    "files). The output is the same for any N.")
+@click.option("--statistics", is_flag=True,
+              help="Print how many findings each rule has instead of the findings "
+                   "(--format text or json).")
+@click.option("--color", "color_mode", type=click.Choice(COLOR, case_sensitive=False),
+              default="auto", show_default=True,
+              help="Colour the text report: auto (on a terminal, unless NO_COLOR is set or "
+                   "FORCE_COLOR forces it), always or never.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the findings and nothing else: no summary line, no notes.")
 def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: str,
           select: tuple[str, ...], ignore: tuple[str, ...], output: str | None = None,
           stdin_filename: str | None = None, skip_non_templates: bool = False,
           config_file: str | None = None, no_config: bool = False,
           baseline_file: str | None = None, write_baseline: str | None = None,
-          jobs: int | None = None) -> None:
+          jobs: int | None = None, statistics: bool = False, color_mode: str = "auto",
+          quiet: bool = False) -> None:
     """Lint templates in PATHS (files or directories; default: the current directory).
 
     In directories, *.yaml, *.yml, *.json and *.template files are read and those that
@@ -197,6 +223,9 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     paths = tuple(path for path in paths if path != "-") or (() if stdin else (".",))
     if config_file and no_config:
         raise click.UsageError("--config and --no-config exclude each other")
+    if statistics and output_format not in ("text", "json"):
+        raise click.UsageError(f"--statistics works with --format text or json, not "
+                               f"{output_format}")
     configs = _config.Finder(config_file, isolated=no_config)
     result = runner.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs)
     if stdin:
@@ -204,7 +233,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
                     explicit=not skip_non_templates, config=configs)
     if skip_non_templates:
         _skip_non_templates(result, selected, ignored)
-    for note in result.notes:
+    for note in () if quiet else result.notes:
         click.echo(note, err=True)
 
     ctx = click.get_current_context()
@@ -212,16 +241,30 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
                             severity=_given(ctx, "severity", severity),
                             fail_on=_given(ctx, "fail_on", fail_on),
                             baseline=baseline_file, write_baseline=write_baseline)
-    for note in outcome.notes:
+    for note in () if quiet else outcome.notes:
         click.echo(note, err=True)
     shown = outcome.shown
     summary = reporters.Summary.of(shown, result.files, baselined=outcome.baselined)
-    reporter = reporters.get(output_format)
-    if output:
-        _write_report(output, reporter.render(shown, summary, color=False))
+    color = _use_color(None if output else sys.stdout, color_mode.lower())
+    # The summary line of a batch in which nothing was a template says nothing: under
+    # --skip-non-templates (pre-commit hands esmlint its files in batches) such a batch
+    # prints nothing, instead of "No ... templates found." under another batch's findings.
+    nothing = skip_non_templates and summary.files == 0 and summary.total == 0
+    with_summary = not quiet and not nothing
+    if statistics:
+        from .reporters import statistics as _statistics
+
+        report = _statistics.render(shown, summary, color=color, output_format=output_format,
+                                    with_summary=with_summary)
+    elif output_format == "text":
+        report = reporters.get("text").render(shown, summary, color=color,
+                                              with_summary=with_summary)
     else:
-        click.echo(reporter.render(shown, summary, color=_use_color(sys.stdout)), nl=False,
-                   color=True)
+        report = reporters.get(output_format).render(shown, summary, color=color)
+    if output:
+        _write_report(output, report)
+    elif report:
+        click.echo(report, nl=False, color=True)
     ctx.exit(outcome.exit_code)
 
 
@@ -347,6 +390,10 @@ def explain(rule: str) -> None:
         click.echo("## Options")
         for name, value in info.options.items():
             click.echo(f"- `{name}`: default {json.dumps(value, default=str)}")
+    from .links import rule_url
+
+    click.echo()
+    click.echo(f"Documentation: {rule_url(info.id)}")
 
 
 @cli.command("server")
@@ -358,8 +405,12 @@ def explain(rule: str) -> None:
               help="Skip these rule IDs, ID prefixes or names (comma-separated, repeatable).")
 @click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
               metavar="SECONDS", help="Pause in typing before a changed document is linted.")
+@click.option("--config", "config_file", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Use this configuration file for every document, instead of the nearest "
+                   "one (a file that cannot be read is reported to the editor).")
 def server_command(severity: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-                   debounce: float) -> None:
+                   debounce: float, config_file: str | None = None) -> None:
     """Run the language server on standard input and output (for editors).
 
     Needs pygls: pip install 'esmlint[lsp]'.
@@ -374,7 +425,7 @@ def server_command(severity: str | None, select: tuple[str, ...], ignore: tuple[
         raise ConfigurationError(
             f"esmlint server needs the pygls package ({exc.name} is not installed): "
             "pip install 'esmlint[lsp]'") from None
-    lsp.main(severity, selected, ignored, debounce)
+    lsp.main(severity, selected, ignored, debounce, config_file)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

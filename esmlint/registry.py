@@ -54,6 +54,12 @@ class RuleInfo:
     options: Mapping[str, Any] = field(default_factory=dict)
     check: Callable[[Model, dict], Iterable[Finding]] | None = None
     module: str = ""
+    #: How often a finding is right: ``very-high``, ``high``, ``medium`` or ``low`` (SARIF).
+    precision: str = "high"
+    #: Categories for filtering (SARIF ``tags``); ``security`` marks a security rule.
+    tags: tuple[str, ...] = ()
+    #: For security rules, a score from 0.1 to 10 (SARIF ``security-severity``), else "".
+    security_severity: str = ""
 
     @property
     def summary(self) -> str:
@@ -85,7 +91,35 @@ class RuleInfo:
         if not doc:
             raise RuleError(f"rule module {where}: the module docstring (the rule's page) is empty")
         options = dict(getattr(module, "OPTIONS", None) or {})
-        return cls(rid, name, severity, doc, options, check, where)
+        precision, tags, security = _classification(module, where)
+        return cls(rid, name, severity, doc, options, check, where, precision, tags, security)
+
+
+PRECISIONS = ("very-high", "high", "medium", "low")
+
+
+def _classification(module: ModuleType, where: str) -> tuple[str, tuple[str, ...], str]:
+    """A rule's ``PRECISION``, ``TAGS`` and ``SECURITY_SEVERITY``, checked: code scanning
+    ranks and filters alerts by them, and drops a malformed value without a word."""
+    precision = getattr(module, "PRECISION", "high")
+    if precision not in PRECISIONS:
+        raise RuleError(f"rule module {where}: PRECISION must be one of {', '.join(PRECISIONS)}")
+    tags = getattr(module, "TAGS", ())
+    if isinstance(tags, str) or not all(
+            isinstance(tag, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag) for tag in tags):
+        raise RuleError(f"rule module {where}: TAGS must be a tuple of kebab-case strings")
+    security = getattr(module, "SECURITY_SEVERITY", "")
+    if security:
+        try:
+            score = float(security)
+        except (TypeError, ValueError):
+            score = -1.0
+        if not isinstance(security, str) or not 0 < score <= 10:
+            raise RuleError(f"rule module {where}: SECURITY_SEVERITY must be a string "
+                            "holding a number from 0.1 to 10")
+        if "security" not in tags:
+            raise RuleError(f"rule module {where}: a SECURITY_SEVERITY needs the 'security' tag")
+    return precision, tuple(tags), security
 
 
 #: ESM001 is reported by the engine itself; its page is ``rules/esm001_parse_error.py``.

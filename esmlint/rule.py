@@ -9,6 +9,9 @@ A rule module is documentation plus a generator (see DESIGN.md):
     ID = "ESM101"
     NAME = "sqs-visibility-below-timeout"
     SEVERITY = Severity.ERROR
+    PRECISION = "very-high"            # very-high, high, medium, low (SARIF precision)
+    TAGS = ("correctness", "sqs")      # SARIF tags; "security" marks a security rule,
+    # SECURITY_SEVERITY = "7.3"        # which also gives a score from 0.1 to 10
     OPTIONS = {}                       # option name -> default
 
     def check(model, options):

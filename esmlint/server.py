@@ -13,7 +13,10 @@ Each document is linted with the configuration that applies to its file (the nea
 apply at once), inline suppressions and the baseline, as ``esmlint check`` would lint it.
 The command line (``--severity``, ``--select``, ``--ignore``) and the client's
 ``initializationOptions`` (``{"severity": "info", "select": ["ESM1"], "ignore":
-["ESM112"]}``) override it as the same options of ``esmlint check`` do.
+["ESM112"], "config": "ci/.esmlint.yaml"}``) override it as the same options of
+``esmlint check`` do; ``--config FILE`` (or ``config``) uses one configuration file for
+every document. A configuration that cannot be read is shown as a message, and the
+document is linted without it.
 
 The linted text is the editor's buffer, saved or not; the file name only tells JSON from
 YAML and names the document.
@@ -50,7 +53,8 @@ class EsmlintLanguageServer(LanguageServer):
     """A pygls server that lints templates and publishes esmlint's findings."""
 
     def __init__(self, severity: str | None = None, select: Sequence[str] = (),
-                 ignore: Sequence[str] = (), debounce: float = 0.3) -> None:
+                 ignore: Sequence[str] = (), debounce: float = 0.3,
+                 config_file: str | None = None) -> None:
         from . import __version__
 
         super().__init__("esmlint", __version__,
@@ -59,6 +63,8 @@ class EsmlintLanguageServer(LanguageServer):
         self.select = tuple(select)
         self.ignore = tuple(ignore)
         self.debounce = debounce
+        #: One configuration file for every document (``--config``), else the nearest one.
+        self.config_file = config_file or None
         self._pending: dict[str, asyncio.Task] = {}
 
     # --- settings -------------------------------------------------------------------------
@@ -74,6 +80,8 @@ class EsmlintLanguageServer(LanguageServer):
                 self.select = registry.parse_selectors(_strings(options["select"]))
             if "ignore" in options:
                 self.ignore = registry.parse_selectors(_strings(options["ignore"]))
+            if "config" in options:
+                self.config_file = str(options["config"] or "") or None
         except (KeyError, registry.UnknownRuleError) as exc:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error,
@@ -88,7 +96,7 @@ class EsmlintLanguageServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         path = path_of(uri)
         try:
-            configs: Any = _config.Finder()
+            configs: Any = _config.Finder(self.config_file)
             findings = lint_source(path, document.source, self.select, self.ignore, configs)
             shown = _outcome.judge(findings, configs, severity=self.severity).shown
         except _config.ConfigError as exc:
@@ -145,9 +153,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def create_server(severity: str | None = None, select: Sequence[str] = (),
-                  ignore: Sequence[str] = (), debounce: float = 0.3) -> EsmlintLanguageServer:
+                  ignore: Sequence[str] = (), debounce: float = 0.3,
+                  config_file: str | None = None) -> EsmlintLanguageServer:
     """The language server with its handlers registered (``start_io()`` runs it)."""
-    server = EsmlintLanguageServer(severity, select, ignore, debounce)
+    server = EsmlintLanguageServer(severity, select, ignore, debounce, config_file)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: EsmlintLanguageServer, params: types.InitializeParams) -> None:
@@ -242,6 +251,7 @@ def _to_client(document: Any, item: types.Diagnostic) -> types.Diagnostic:
 
 
 def main(severity: str | None = None, select: Sequence[str] = (),
-         ignore: Sequence[str] = (), debounce: float = 0.3) -> None:
+         ignore: Sequence[str] = (), debounce: float = 0.3,
+         config_file: str | None = None) -> None:
     """Serve on standard input and output until the client says exit."""
-    create_server(severity, select, ignore, debounce).start_io()
+    create_server(severity, select, ignore, debounce, config_file).start_io()

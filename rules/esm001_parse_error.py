@@ -31,6 +31,8 @@ from esmlint.rule import Severity
 ID = "ESM001"
 NAME = "parse-error"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("input",)
 
 
 def check(model, options):

@@ -45,6 +45,8 @@ from esmlint.rule import Severity
 ID = "ESM002"
 NAME = "bad-suppression"
 SEVERITY = Severity.WARNING
+PRECISION = "very-high"
+TAGS = ("input", "maintainability")
 
 
 def check(model, options):

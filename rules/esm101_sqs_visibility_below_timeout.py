@@ -40,6 +40,8 @@ from esmlint.values import branches, default
 ID = "ESM101"
 NAME = "sqs-visibility-below-timeout"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "event-source-mapping", "sqs")
 
 
 def check(model, options):

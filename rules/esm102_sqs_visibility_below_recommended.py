@@ -40,6 +40,8 @@ from esmlint.values import as_number
 ID = "ESM102"
 NAME = "sqs-visibility-below-recommended"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "sqs")
 OPTIONS = {"multiplier": 6}
 
 

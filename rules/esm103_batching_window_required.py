@@ -51,6 +51,8 @@ from esmlint.values import branches
 ID = "ESM103"
 NAME = "batching-window-required"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "event-source-mapping")
 
 #: Source kind -> (largest BatchSize reported nothing for, severity).
 LIMITS = {"sqs": (10, Severity.ERROR), "kinesis": (100, Severity.WARNING),

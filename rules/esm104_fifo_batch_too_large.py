@@ -40,6 +40,8 @@ from esmlint.values import branches
 ID = "ESM104"
 NAME = "fifo-batch-too-large"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "event-source-mapping", "sqs")
 
 
 def check(model, options):

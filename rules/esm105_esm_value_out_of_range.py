@@ -50,6 +50,8 @@ from esmlint.values import branches
 ID = "ESM105"
 NAME = "esm-value-out-of-range"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "event-source-mapping")
 
 #: Setting -> (lowest, highest, how the message states the range).
 RANGES = {

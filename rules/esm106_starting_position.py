@@ -52,6 +52,8 @@ from esmlint.values import branches
 ID = "ESM106"
 NAME = "starting-position"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "event-source-mapping")
 
 REQUIRED = ("kinesis", "dynamodb", "dynamodb-table", "msk", "kafka")
 FORBIDDEN = ("sqs", "mq")

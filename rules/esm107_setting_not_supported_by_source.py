@@ -53,6 +53,8 @@ from esmlint.values import branches, maybe_absent
 ID = "ESM107"
 NAME = "setting-not-supported-by-source"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "event-source-mapping")
 
 STREAM_ONLY = ("DestinationConfig", "ParallelizationFactor", "BisectBatchOnFunctionError",
                "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "TumblingWindowInSeconds")

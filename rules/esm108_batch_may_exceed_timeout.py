@@ -58,6 +58,8 @@ from esmlint.values import as_number, branches, default
 ID = "ESM108"
 NAME = "batch-may-exceed-timeout"
 SEVERITY = Severity.WARNING
+PRECISION = "medium"
+TAGS = ("reliability", "event-source-mapping", "timeouts")
 OPTIONS = {"min-seconds-per-record": 0.1}
 
 FALLBACK = 0.1

@@ -40,6 +40,8 @@ from esmlint.rule import Severity, report, source_label, where
 ID = "ESM109"
 NAME = "stream-poison-record-blocks-shard"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "streams")
 
 LABELS = {"kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "msk": "Amazon MSK",
           "kafka": "self-managed Kafka"}

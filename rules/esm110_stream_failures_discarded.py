@@ -35,6 +35,8 @@ from esmlint.rule import Severity, report, source_label, where
 ID = "ESM110"
 NAME = "stream-failures-discarded"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "streams")
 
 
 def check(model, options):

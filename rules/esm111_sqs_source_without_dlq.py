@@ -51,6 +51,8 @@ from esmlint.rule import Severity, report, where
 ID = "ESM111"
 NAME = "sqs-source-without-dlq"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "sqs")
 
 MIN_RECEIVE_COUNT = 5
 

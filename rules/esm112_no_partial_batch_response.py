@@ -42,6 +42,8 @@ from esmlint.values import branches
 ID = "ESM112"
 NAME = "no-partial-batch-response"
 SEVERITY = Severity.INFO
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping")
 
 RESPONSE = "ReportBatchItemFailures"
 

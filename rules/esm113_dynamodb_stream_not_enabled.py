@@ -51,6 +51,8 @@ from esmlint.values import Sym, as_bool
 ID = "ESM113"
 NAME = "dynamodb-stream-not-enabled"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "event-source-mapping", "dynamodb")
 
 
 def opaque(arn) -> bool:

@@ -50,6 +50,8 @@ from esmlint.values import Sym, known, unknown
 ID = "ESM114"
 NAME = "invalid-filter-criteria"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "event-source-mapping")
 
 MAX_PATTERN = 4096
 DEFAULT_QUOTA = 5

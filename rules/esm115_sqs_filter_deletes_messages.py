@@ -41,6 +41,8 @@ from esmlint.values import branches, maybe_absent
 ID = "ESM115"
 NAME = "sqs-filter-deletes-messages"
 SEVERITY = Severity.INFO
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "sqs")
 
 
 def check(model, options):

@@ -50,6 +50,8 @@ from esmlint.values import as_bool
 ID = "ESM116"
 NAME = "max-concurrency-exceeds-reserved"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "event-source-mapping", "concurrency")
 
 
 def disabled(source) -> bool:

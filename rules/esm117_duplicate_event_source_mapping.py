@@ -52,6 +52,8 @@ from esmlint.values import Sym
 ID = "ESM117"
 NAME = "duplicate-event-source-mapping"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "event-source-mapping")
 
 KINDS = ("sqs", "kinesis", "dynamodb")
 

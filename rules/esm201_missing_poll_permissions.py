@@ -70,6 +70,8 @@ from esmlint.values import Sym, Token
 ID = "ESM201"
 NAME = "missing-poll-permissions"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "iam")
 
 ENI = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
        "ec2:DeleteNetworkInterface", "ec2:DescribeVpcs", "ec2:DescribeSubnets",

@@ -75,6 +75,8 @@ from esmlint.values import Sym, as_bool
 ID = "ESM202"
 NAME = "missing-kms-decrypt"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "iam", "kms")
 OPTIONS = {"check-kinesis": True}
 
 ACTION = "kms:Decrypt"

@@ -73,6 +73,8 @@ from esmlint.values import as_bool
 ID = "ESM203"
 NAME = "missing-destination-permissions"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "iam", "async")
 OPTIONS = {"s3-list-bucket": False}
 
 #: Policy templates that grant each action, named in the fix.

@@ -62,6 +62,8 @@ from esmlint.values import branches
 ID = "ESM204"
 NAME = "sam-policies-ignored"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "iam", "sam")
 
 
 def policies_given(fn):

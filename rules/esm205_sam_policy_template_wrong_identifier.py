@@ -61,6 +61,8 @@ from esmlint.values import Sym, branches
 ID = "ESM205"
 NAME = "sam-policy-template-wrong-identifier"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "iam", "sam")
 
 _VARIABLE = re.compile(r"\$\{([^}!]*)\}")
 

@@ -54,6 +54,8 @@ from esmlint.values import Sym
 ID = "ESM206"
 NAME = "role-not-assumable-by-lambda"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "iam")
 
 PRINCIPAL = "lambda.amazonaws.com"
 ACTION = "sts:AssumeRole"

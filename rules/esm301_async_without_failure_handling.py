@@ -44,6 +44,8 @@ from esmlint.rule import Severity, report
 ID = "ESM301"
 NAME = "async-without-failure-handling"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "async")
 
 LABELS = {"s3": "S3 notification", "sns": "SNS subscription", "eventbridge": "EventBridge rule",
           "schedule": "schedule", "scheduler": "EventBridge Scheduler schedule",

@@ -37,6 +37,8 @@ from esmlint.rule import Severity, report
 ID = "ESM302"
 NAME = "event-invoke-config-without-destinations"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("reliability", "async")
 
 
 def check(model, options):

@@ -47,6 +47,8 @@ from esmlint.values import as_number, branches
 ID = "ESM303"
 NAME = "event-invoke-config-invalid"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "async")
 
 RANGES = (
     ("max_retry_attempts", "MaximumRetryAttempts", 0, 2),

@@ -61,6 +61,8 @@ from esmlint.values import Sym, as_bool
 ID = "ESM304"
 NAME = "invalid-destination-target"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "async")
 
 #: SAM Type -> the target kind it is for, per place (spec B.6, F.5).
 SAM_DLQ_TYPES = {"SQS": "sqs", "SNS": "sns"}

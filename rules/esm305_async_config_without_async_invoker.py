@@ -58,6 +58,8 @@ from esmlint.targets import target
 ID = "ESM305"
 NAME = "async-config-without-async-invoker"
 SEVERITY = Severity.INFO
+PRECISION = "medium"
+TAGS = ("maintainability", "async")
 
 #: Unlinked invokers that might be an asynchronous invoker of any function.
 UNLINKED = {"s3", "sns", "eventbridge", "scheduler", "logs", "iot", "ses", "codecommit",

@@ -72,6 +72,8 @@ from esmlint.values import Sym, Token, Val
 ID = "ESM401"
 NAME = "missing-invoke-permission"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "permissions")
 
 #: Source kind -> the service principal that invokes the function (spec C).
 PRINCIPALS = {

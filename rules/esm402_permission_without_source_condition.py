@@ -52,6 +52,10 @@ from esmlint.values import branches
 ID = "ESM402"
 NAME = "permission-without-source-condition"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("security", "permissions", "confused-deputy")
+#: SARIF security-severity (0-10, as CVSS), medium: another account's resource can invoke the function, not read or change it.
+SECURITY_SEVERITY = "5.4"
 
 
 def service_principal(value) -> str:

@@ -41,6 +41,10 @@ from esmlint.rule import Severity, report
 ID = "ESM403"
 NAME = "permission-wildcard-principal"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("security", "permissions")
+#: SARIF security-severity (0-10, as CVSS), high: anyone, in any account, can invoke the function.
+SECURITY_SEVERITY = "8.2"
 
 
 def check(model, options):

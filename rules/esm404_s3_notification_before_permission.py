@@ -59,6 +59,8 @@ from esmlint.rules.esm401_missing_invoke_permission import checked, function_lab
 ID = "ESM404"
 NAME = "s3-notification-before-permission"
 SEVERITY = Severity.ERROR
+PRECISION = "high"
+TAGS = ("correctness", "permissions", "s3")
 
 
 def closure(depends: dict[str, set[str]], start: str) -> set[str]:

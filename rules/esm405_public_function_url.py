@@ -75,6 +75,10 @@ from esmlint.rules.esm401_missing_invoke_permission import (
 ID = "ESM405"
 NAME = "public-function-url"
 SEVERITY = Severity.WARNING
+PRECISION = "high"
+TAGS = ("security", "permissions", "function-url")
+#: SARIF security-severity (0-10, as CVSS), high: AuthType NONE makes the function callable by anyone on the internet.
+SECURITY_SEVERITY = "7.3"
 OPTIONS = {"allow-public": False}
 
 

@@ -53,6 +53,8 @@ from esmlint.values import Val
 ID = "ESM501"
 NAME = "timeout-exceeds-caller-limit"
 SEVERITY = Severity.WARNING
+PRECISION = "medium"
+TAGS = ("reliability", "timeouts")
 
 #: API kind -> (label, default integration timeout in ms).
 APIS = {

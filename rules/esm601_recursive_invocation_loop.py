@@ -64,6 +64,8 @@ from esmlint.values import Sym, Token
 ID = "ESM601"
 NAME = "recursive-invocation-loop"
 SEVERITY = Severity.WARNING
+PRECISION = "medium"
+TAGS = ("reliability", "cost", "recursion")
 
 KEY = Token("opaque", "object key")
 DETECTED = ("s3", "sns", "sqs")

@@ -41,6 +41,8 @@ from esmlint.values import branches
 ID = "ESM602"
 NAME = "reserved-concurrency-zero"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "concurrency")
 
 
 def check(model, options):

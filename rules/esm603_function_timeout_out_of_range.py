@@ -34,6 +34,8 @@ from esmlint.values import as_number, branches
 ID = "ESM603"
 NAME = "function-timeout-out-of-range"
 SEVERITY = Severity.ERROR
+PRECISION = "very-high"
+TAGS = ("correctness", "timeouts")
 
 
 def check(model, options):

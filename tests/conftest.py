@@ -154,3 +154,10 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write_file
+
+
+@pytest.fixture(autouse=True)
+def _no_colour_settings(monkeypatch):
+    """Colour depends on NO_COLOR and FORCE_COLOR: the tests set them where they mean to."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

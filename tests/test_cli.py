@@ -149,20 +149,133 @@ def test_text_output_has_no_colour_off_a_terminal(run_cli, write):
     assert "\x1b[" not in run.stdout
 
 
+class _Tty:
+    def isatty(self):
+        return True
+
+
+class _Pipe:
+    def isatty(self):
+        return False
+
+
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
-    class Tty:
-        def isatty(self):
-            return True
-
-    class Pipe:
-        def isatty(self):
-            return False
-
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    assert _use_color(Tty()) is True
-    assert _use_color(Pipe()) is False
+    assert _use_color(_Tty()) is True
+    assert _use_color(_Pipe()) is False
+    assert _use_color(None) is False  # a report file
     monkeypatch.setenv("NO_COLOR", "1")
-    assert _use_color(Tty()) is False
+    assert _use_color(_Tty()) is False
+
+
+@pytest.mark.parametrize("env, mode, tty, pipe, file", [
+    ({}, "always", True, True, True),
+    ({}, "never", False, False, False),
+    ({"NO_COLOR": "1"}, "always", True, True, True),        # the option wins
+    ({"FORCE_COLOR": "1"}, "auto", True, True, False),      # CI logs; not into files
+    ({"FORCE_COLOR": "1"}, "never", False, False, False),
+    ({"FORCE_COLOR": "0"}, "auto", True, False, False),     # 0 and false force nothing
+    ({"FORCE_COLOR": "false"}, "auto", True, False, False),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, "auto", False, False, False),
+])
+def test_color_option_and_environment(monkeypatch, env, mode, tty, pipe, file):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert (_use_color(_Tty(), mode), _use_color(_Pipe(), mode), _use_color(None, mode)) == (
+        tty, pipe, file)
+
+
+def test_color_option_on_the_command_line(run_cli, write, tmp_path, monkeypatch):
+    template = write("template.yaml", BAD)
+    always = run_cli("check", template, "--color", "always")
+    assert always.exit_code == 1
+    assert "\x1b[" in always.stdout
+    assert "\x1b[" not in run_cli("check", template).stdout  # auto, off a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run_cli("check", template).stdout
+    assert "\x1b[" not in run_cli("check", template, "--color", "never").stdout
+    target = tmp_path / "coloured.txt"
+    run_cli("check", template, "--color", "always", "-o", target)
+    assert "\x1b[" in target.read_text()
+    # Machine formats never carry colour.
+    assert "\x1b[" not in run_cli("check", template, "--color", "always", "--format",
+                                  "json").stdout
+    assert run_cli("check", template, "--color", "sometimes").exit_code == 2
+
+
+def test_statistics_counts_the_findings_shown_per_rule(run_cli, write):
+    first = write("a/template.yaml", BAD)
+    second = write("b/template.yaml", BAD)
+    third = write("c/template.yaml", WARN)
+    listed = json.loads(run_cli("check", first, second, third, "--format", "json").stdout)
+    expected: dict[str, int] = {}
+    for finding in listed["findings"]:
+        expected[finding["rule"]] = expected.get(finding["rule"], 0) + 1
+    assert expected.get("ESM101") == 2 and len(expected) >= 2
+
+    run = run_cli("check", first, second, third, "--statistics")
+    assert run.exit_code == 1  # judged on the same findings
+    *rows, summary = run.stdout.splitlines()
+    parsed = [re.fullmatch(r"\s*(\d+)  (ESM\d+)  (error|warning|info)\s*  ([a-z0-9-]+)", row)
+              for row in rows]
+    assert all(parsed), rows
+    assert {m.group(2): int(m.group(1)) for m in parsed} == expected
+    counts = [int(m.group(1)) for m in parsed]
+    assert counts == sorted(counts, reverse=True)  # most findings first
+    assert dict((m.group(2), m.group(4)) for m in parsed)["ESM101"] == \
+        "sqs-visibility-below-timeout"
+    assert summary.startswith(f"Found {sum(expected.values())} problems")
+
+    as_json = json.loads(run_cli("check", first, second, third, "--statistics", "--format",
+                                 "json").stdout)
+    assert {entry["rule"]: entry["count"] for entry in as_json} == expected
+    assert [entry["rule"] for entry in as_json] == [m.group(2) for m in parsed]
+    assert {entry["rule"]: entry["severity"] for entry in as_json}["ESM101"] == "error"
+
+    quiet = run_cli("check", first, second, third, "--statistics", "--quiet")
+    assert quiet.stdout.splitlines() == rows
+
+
+def test_statistics_of_a_clean_run_and_with_other_formats(run_cli, write):
+    clean = write("template.yaml", CLEAN)
+    run = run_cli("check", clean, "--statistics")
+    assert run.exit_code == 0
+    assert run.stdout == "No problems found in 1 file.\n"
+    assert run_cli("check", clean, "--statistics", "--format", "json").stdout == "[]\n"
+    refused = run_cli("check", clean, "--statistics", "--format", "sarif")
+    assert refused.exit_code == 2
+    assert "--statistics works with --format text or json" in refused.stderr
+
+
+def test_quiet_prints_the_findings_and_nothing_else(run_cli, write):
+    template = write("template.yaml", BAD)
+    other = write("ci.yaml", NOT_A_TEMPLATE)
+    loud = run_cli("check", template, other)
+    assert "not a CloudFormation, SAM or Terraform template" in loud.stderr
+    assert loud.stdout.splitlines()[-1].startswith("Found ")
+    quiet = run_cli("check", template, other, "--quiet")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert quiet.stderr == ""
+    assert quiet.stdout.splitlines() == loud.stdout.splitlines()[:-1]
+    assert quiet.stdout and " error ESM101 " in quiet.stdout
+    clean = run_cli("check", write("clean.yaml", CLEAN), "-q")
+    assert (clean.exit_code, clean.stdout, clean.stderr) == (0, "", "")
+    # Machine formats are whole documents: --quiet leaves them as they are.
+    assert json.loads(run_cli("check", template, "-q", "--format", "json").stdout)["findings"]
+
+
+def test_skip_non_templates_batch_without_templates_prints_nothing(run_cli, write):
+    other = write("ci.yaml", NOT_A_TEMPLATE)
+    package = write("package.json", '{"name": "x"}')
+    run = run_cli("check", "--skip-non-templates", other, package)
+    assert (run.exit_code, run.stdout, run.stderr) == (0, "", "")
+    # A batch with a template still says how it went, and without the flag nothing changes.
+    mixed = run_cli("check", "--skip-non-templates", other, write("t.yaml", CLEAN))
+    assert mixed.stdout == "No problems found in 1 file.\n"
+    assert run_cli("check", other).stdout == summary_line(Summary(files=0)) + "\n"
+    # Machine formats still write their (empty) document.
+    document = json.loads(run_cli("check", "--skip-non-templates", "--format", "json",
+                                  other).stdout)
+    assert document["findings"] == [] and document["summary"]["files"] == 0
 
 
 def test_json_shape(run_cli, write):
@@ -332,6 +445,10 @@ def test_explain(run_cli, token):
     assert first == "ESM101 sqs-visibility-below-timeout (default severity: error)"
     rule = registry.find_rule("ESM101")
     assert rule.doc in run.stdout
+    from esmlint.links import rule_url
+
+    assert run.stdout.splitlines()[-1] == f"Documentation: {rule_url('ESM101')}"
+    assert rule_url("ESM101").endswith("/rules/ESM101/")
 
 
 def test_explain_unknown_rule(run_cli):

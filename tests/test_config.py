@@ -353,23 +353,31 @@ def test_globs(pattern, path, matches):
     assert cfg.Glob.compile(pattern).matches(path) is matches
 
 
-# --- the README's example ---------------------------------------------------------------------
+# --- the examples of the README and the configuration guide ------------------------------------
 
 
-def readme_block(language: str, first_line: str) -> str:
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+def doc_block(language: str, first_line: str, document: str = "docs/configuration.md") -> str:
+    text = (Path(__file__).resolve().parents[1] / document).read_text(encoding="utf-8")
     for block in text.split("```" + language + "\n")[1:]:
         body = block.split("```", 1)[0]
         if body.startswith(first_line):
             return body
-    raise AssertionError(f"no ```{language} block starting with {first_line!r} in README.md")
+    raise AssertionError(f"no ```{language} block starting with {first_line!r} in {document}")
 
 
-def test_readme_example_configurations_are_valid(write, repo):
-    loaded = cfg.load(str(write(".esmlint.yaml", readme_block("yaml", "# .esmlint.yaml"))))
+def test_the_guide_example_configurations_are_valid(write, repo):
+    loaded = cfg.load(str(write(".esmlint.yaml", doc_block("yaml", "# .esmlint.yaml"))))
     assert loaded.severity["ESM109"].label == "error"
     assert loaded.rules["ESM108"] == {"min-seconds-per-record": 0.5}
     assert loaded.baseline == str(repo / "esmlint-baseline.json")
-    toml = cfg.load(str(write("pyproject.toml", readme_block("toml", "[tool.esmlint]"))))
+    toml = cfg.load(str(write("pyproject.toml", doc_block("toml", "[tool.esmlint]"))))
     assert toml.rules == {"ESM102": {"multiplier": 4}}
     assert toml.select == loaded.select
+
+
+def test_the_readme_example_configuration_is_valid(write, repo):
+    loaded = cfg.load(str(write(".esmlint.yaml",
+                                doc_block("yaml", "# .esmlint.yaml", "README.md"))))
+    assert loaded.severity["ESM109"].label == "error"
+    assert loaded.rules["ESM102"] == {"multiplier": 4}
+    assert loaded.excluded(str(repo / "test" / "fixtures" / "t.yaml"))

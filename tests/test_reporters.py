@@ -192,13 +192,80 @@ def test_sarif_path_outside_the_working_directory_is_a_file_uri(sarif_validator)
     assert artifact == {"uri": "file:///elsewhere/t.yaml"}
 
 
-def test_rule_url_names_the_rule_module():
+def test_rule_url_is_the_rule_page_on_the_documentation_site():
+    from esmlint import links
+
     for rule in registry.load_rules():
         url = rule_url(rule.id)
-        assert url.startswith(reporters.DOCS_BASE), rule.id
-        assert url.endswith(f"/{rule.module.rsplit('.', 1)[-1]}.py"), rule.id
-        assert rule.id.lower() in url
-    assert rule_url("ESM999") == reporters.DOCS_INDEX
+        assert url == f"{links.DOCS_BASE}rules/{rule.id}/", rule.id
+        assert links.rule_page(rule.id) == f"rules/{rule.id}.md"
+    assert rule_url("ESM999") == links.rules_index_url() == links.DOCS_BASE + "rules/"
+    assert links.DOCS_BASE.startswith("https://") and links.DOCS_BASE.endswith("/")
+
+
+SECURITY_RULES = {
+    "ESM402": "permission-without-source-condition",  # confused deputy: no source condition
+    "ESM403": "permission-wildcard-principal",
+    "ESM405": "public-function-url",
+}
+
+
+def test_sarif_rules_carry_what_code_scanning_ranks_and_filters_by(sarif_validator):
+    log = sarif.document([])
+    assert not list(sarif_validator.iter_errors(log))
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    rules = {rule.id: rule for rule in registry.load_rules()}
+    assert set(descriptors) == set(rules)
+    for rid, descriptor in descriptors.items():
+        props = descriptor["properties"]
+        assert props["precision"] in ("very-high", "high", "medium", "low"), rid
+        assert props["tags"][0] == "aws-lambda" and len(props["tags"]) >= 2, rid
+        assert props["tags"][1:] == list(rules[rid].tags), rid
+        # GitHub lists an alert as a security alert when its rule is tagged "security"
+        # and ranks it by security-severity (a number 0.1-10, written as a string).
+        if rid in SECURITY_RULES:
+            assert rules[rid].name == SECURITY_RULES[rid]
+            assert "security" in props["tags"], rid
+            assert 0.1 <= float(props["security-severity"]) <= 10, rid
+            assert isinstance(props["security-severity"], str), rid
+        else:
+            assert "security" not in props["tags"], rid
+            assert "security-severity" not in props, rid
+    # The wildcard principal (anyone may invoke) ranks above the missing source condition.
+    assert (float(descriptors["ESM403"]["properties"]["security-severity"])
+            > float(descriptors["ESM402"]["properties"]["security-severity"]))
+
+
+def test_every_rule_module_classifies_itself():
+    import importlib
+
+    for rule in registry.load_rules():
+        module = importlib.import_module(rule.module)
+        assert isinstance(getattr(module, "PRECISION", None), str), rule.id
+        assert getattr(module, "TAGS", None), rule.id
+
+
+def test_rule_classification_is_checked_when_a_rule_loads():
+    import types as pytypes
+
+    def module(**attrs):
+        mod = pytypes.ModuleType("esmlint.rules.esm990_test")
+        mod.__doc__ = "A test rule."
+        mod.ID, mod.NAME, mod.SEVERITY = "ESM990", "test-rule", Severity.WARNING
+        for key, value in attrs.items():
+            setattr(mod, key, value)
+        return mod
+
+    info = registry.RuleInfo.from_module(module(TAGS=("security",), SECURITY_SEVERITY="5.0",
+                                              PRECISION="medium"))
+    assert (info.tags, info.security_severity, info.precision) == (("security",), "5.0",
+                                                                   "medium")
+    for bad in ({"PRECISION": "certain"}, {"TAGS": "security"}, {"TAGS": ("Not Kebab",)},
+                {"SECURITY_SEVERITY": "5.0"},  # no security tag
+                {"TAGS": ("security",), "SECURITY_SEVERITY": "eleven"},
+                {"TAGS": ("security",), "SECURITY_SEVERITY": 5.0}):
+        with pytest.raises(registry.RuleError):
+            registry.RuleInfo.from_module(module(**bad))
 
 
 # --- fingerprints ---------------------------------------------------------------------------
@@ -379,9 +446,7 @@ def test_output_file_for_every_format(run_cli, write, tmp_path, name):
 
 
 def test_output_file_text_has_no_colour(run_cli, write, tmp_path, monkeypatch):
-    import esmlint.cli
-
-    monkeypatch.setattr(esmlint.cli, "_use_color", lambda stream: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # colour on stdout, even off a terminal
     template = write("template.yaml", BAD)
     coloured = run_cli("check", template)
     assert "\x1b[" in coloured.stdout

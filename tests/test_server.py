@@ -349,3 +349,30 @@ def test_server_applies_the_configuration_of_the_document(lsp, tmp_path):
     open_document(client, quiet, BAD)
     codes = {d["code"] for d in client.diagnostics(quiet)["diagnostics"]}
     assert codes and "ESM101" not in codes
+
+
+@pytest.mark.parametrize("how", ["argument", "initializationOptions"])
+def test_server_uses_one_configuration_file_when_told(lsp, tmp_path, how):
+    # What the VS Code extension's esmlint.config setting passes: --config FILE.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".esmlint.yaml").write_text("ignore: [ESM111]\n")  # nearest: not used
+    (tmp_path / "ci").mkdir()
+    chosen = tmp_path / "ci" / "strict.yaml"
+    chosen.write_text("ignore: [ESM101]\n")
+    if how == "argument":
+        client = lsp("--config", str(chosen))
+    else:
+        client = lsp(options={"config": str(chosen)})
+    uri = (tmp_path / "orders.yaml").as_uri()
+    open_document(client, uri, BAD)
+    codes = {d["code"] for d in client.diagnostics(uri)["diagnostics"]}
+    assert codes and "ESM101" not in codes
+
+
+def test_server_with_an_unreadable_configuration_file_says_so_and_still_lints(lsp, tmp_path):
+    client = lsp("--config", str(tmp_path / "missing.yaml"))
+    uri = (tmp_path / "orders.yaml").as_uri()
+    open_document(client, uri, BAD)
+    shown = client.wait(lambda m: m.get("method") == "window/showMessage")
+    assert "missing.yaml" in shown["params"]["message"]
+    assert "ESM101" in {d["code"] for d in client.diagnostics(uri)["diagnostics"]}

@@ -15,6 +15,9 @@ from types import ModuleType
 
 from ..findings import Finding, Severity, identity
 
+__all__ = ["FORMATS", "Summary", "display_path", "fingerprint", "fingerprints", "get",
+           "names", "rule_url"]
+
 #: Format name -> module that renders it.
 FORMATS: dict[str, str] = {
     "text": "esmlint.reporters.text",
@@ -25,14 +28,6 @@ FORMATS: dict[str, str] = {
     "gitlab": "esmlint.reporters.gitlab",
     "markdown": "esmlint.reporters.markdown",
 }
-
-#: Where a rule's documentation is published: the rule's module in the repository, whose
-#: docstring is its page (the text ``esmlint explain`` prints). A rule's URL is this base
-#: plus the module's file name, e.g. ``rules/esm101_sqs_visibility_below_timeout.py``:
-#: stable, because a rule's ID and name never change (spec/RULES.md).
-DOCS_BASE = "https://github.com/esmlint/esmlint/blob/main/rules/"
-#: The rule reference in the README, for a rule without a module of its own.
-DOCS_INDEX = "https://github.com/esmlint/esmlint#rules"
 
 
 @dataclass(frozen=True)
@@ -87,13 +82,10 @@ def get(name: str) -> ModuleType:
 
 
 def rule_url(rule_id: str) -> str:
-    """The documentation page of a rule (see :data:`DOCS_BASE`)."""
-    from ..registry import load_rules
+    """The documentation page of a rule (:func:`esmlint.links.rule_url`)."""
+    from ..links import rule_url as url
 
-    for rule in load_rules():
-        if rule.id == rule_id and rule.module.startswith("esmlint.rules."):
-            return DOCS_BASE + rule.module.rsplit(".", 1)[-1] + ".py"
-    return DOCS_INDEX
+    return url(rule_id)
 
 
 def display_path(path: str) -> str:

@@ -1,11 +1,13 @@
 """SARIF 2.1.0, the format GitHub code scanning (and most security dashboards) ingest.
 
 One run; ``tool.driver.rules`` describes every rule esmlint has (not only those that
-fired), so a dashboard can show the documentation of any rule. Each result points at the
-template resource with a relative URI under ``%SRCROOT%`` (the directory esmlint ran in,
-normally the repository root) and carries ``partialFingerprints`` computed from the rule,
-path, resource, function and the rule's stable key, never the line: a finding keeps its
-identity, and its alert, when lines above it move.
+fired), so a dashboard can show the documentation of any rule, with the properties code
+scanning ranks and filters by (``tags``, ``precision``, ``security-severity``). Each
+result points at the template resource with a relative URI under ``%SRCROOT%`` (the
+directory esmlint ran in, normally the repository root) and carries
+``partialFingerprints`` computed from the rule, path, resource, function and the rule's
+stable key, never the line: a finding keeps its identity, and its alert, when lines above
+it move.
 
 Columns are counted in Unicode code points (``columnKind``), as esmlint counts them.
 """
@@ -17,11 +19,12 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..findings import Finding, Severity
+from ..links import DOCS_BASE
 from . import Summary, display_path, fingerprints, rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
-INFORMATION_URI = "https://github.com/esmlint/esmlint"
+INFORMATION_URI = DOCS_BASE
 #: The key of esmlint's partial fingerprint; its suffix changes if the recipe ever does.
 FINGERPRINT_KEY = "esmlint/v1"
 
@@ -85,11 +88,20 @@ def _descriptor(rule) -> dict:
         },
         "helpUri": url,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {
-            "tags": ["aws-lambda", "cloudformation", "sam"],
-            "precision": "high",
-        },
+        "properties": properties(rule),
     }
+
+
+def properties(rule) -> dict:
+    """What code scanning ranks and filters alerts by: ``tags`` (a rule with the
+    ``security`` tag is listed as a security alert), ``precision`` and, for security rules,
+    ``security-severity`` (GitHub: 9.0 and above critical, 7.0 high, 4.0 medium, below
+    low). The values are the rule module's ``TAGS``, ``PRECISION`` and
+    ``SECURITY_SEVERITY``."""
+    result: dict = {"tags": ["aws-lambda", *rule.tags], "precision": rule.precision}
+    if rule.security_severity:
+        result["security-severity"] = rule.security_severity
+    return result
 
 
 def _unknown_descriptor(finding: Finding) -> dict:

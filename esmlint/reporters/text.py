@@ -15,11 +15,15 @@ from . import Summary
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False) -> str:
-    """The findings, one a line, then the summary; ANSI colours only when ``color``."""
+def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False,
+           with_summary: bool = True) -> str:
+    """The findings, one a line, then the summary (unless ``with_summary`` is false:
+    ``--quiet``); ANSI colours only when ``color``. Nothing at all for no findings and no
+    summary line."""
     lines = [format_finding(finding, color) for finding in findings]
-    lines.append(summary_line(summary))
-    return "\n".join(lines) + "\n"
+    if with_summary:
+        lines.append(summary_line(summary))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def format_finding(finding: Finding, color: bool = False) -> str:
