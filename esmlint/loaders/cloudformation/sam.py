@@ -591,6 +591,8 @@ class SamExpander:
                 extra["timeout_ms"] = unknown("the API's OpenAPI definition may set it", loc)
         if kind == "Cognito":
             extra["trigger"] = self.r.get(props, "Trigger", loc)
+        if kind in ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"):
+            extra["target_dlq"] = self.r.has(props, "DeadLetterConfig")
         source = Source(eid, mode, model_kind, loc, fn, qualifier=qualifier, sam_event=kind,
                         origin=fn.id, invoker=invoker, extra=extra)
         fn.sources.append(source)
