@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...values import Loc, Sym, Token, Val, known, unknown
+from ...values import Loc, NotedLoc, Sym, Token, Val, known, unknown
 from ..yaml import load_json
 from .builder import (
     NOT_SET,
@@ -152,6 +152,10 @@ def read_tfvars(directory: str) -> dict:
 # --------------------------------------------------------------------------- bodies
 
 
+#: An argument that is just a variable: ``var.timeout`` (``"${var.timeout}"`` in JSON).
+_BARE_VARIABLE = re.compile(r"\s*(\$\{\s*)?var\.([A-Za-z_][\w\-]*)\s*(?(1)\})\s*")
+
+
 class ConfigBody:
     """A resource's (or nested block's) arguments, evaluated in its module scope."""
 
@@ -170,7 +174,20 @@ class ConfigBody:
             return unknown(value.reason, attr.loc)
         if value is None:
             return unknown(NOT_SET, attr.loc)
-        return known(value, attr.loc)
+        return known(value, self.noted(attr))
+
+    def noted(self, attr: Any) -> Loc:
+        """The argument's location, noted with the variable default it takes its value
+        from when it is just ``var.NAME`` (messages then say where to look)."""
+        text = getattr(attr, "text", None)
+        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        origin = self.scope.default_origin(match.group(2)) if match else None
+        if origin is None:
+            return attr.loc
+        name = match.group(2)
+        place = f"line {origin.line}" if origin.path == attr.loc.path else (
+            f"{os.path.basename(origin.path)} line {origin.line}")
+        return NotedLoc(*attr.loc, via=f"the default of variable {name}, {place}")
 
     def blocks(self, name: str) -> list | Val:
         result: list = [ConfigBody(b, self.scope, self.bindings) for b in
@@ -389,6 +406,16 @@ class ModuleScope:
             return self.evaluate(default)
 
         return self.memo(("var", f"var.{name}"), compute)
+
+    def default_origin(self, name: str) -> Loc | None:
+        """Where variable ``name``'s default is written, when that default is the value
+        it takes (no module input, no tfvars entry sets it); else None."""
+        if name in self.inputs or name in self.tfvars:
+            return None
+        block = self.variables.get(name)
+        default = block.attr("default") if block is not None else None
+        loc = getattr(default, "loc", None)
+        return loc if loc is not None and loc.line else None
 
     def resource_attr(self, key: str, steps: list, used: int) -> tuple[Any, int]:
         block = self.resources.get(key)
