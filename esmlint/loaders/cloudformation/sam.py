@@ -207,7 +207,7 @@ class SamExpander:
     def _noted(merged: Any, global_props: dict, local: dict) -> Any:
         """The merged properties, each key taken from Globals alone noted as such, so
         that messages can say "Timeout 30 s (from Globals.Function.Timeout, line 5)"."""
-        from .yaml import MDict, NotedMDict
+        from ..yaml import MDict, NotedMDict
 
         if type(merged) is not MDict:
             return merged
