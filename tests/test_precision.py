@@ -1,0 +1,174 @@
+"""Issue 14's precision fixes: severities and messages the fixture notation cannot state.
+
+``tests/test_fixtures.py`` checks which findings the fixtures give (rule, line, resource);
+this file checks, on the same fixtures, the severity a finding is given and the part of
+its message the fix is about, so that a change back fails a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esmlint.findings import Severity
+from esmlint.runner import lint_paths
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def finding(path: Path, rule: str, line: int, resource: str):
+    """The one finding of ``rule`` at ``line`` about ``resource`` in ``path``."""
+    found = [f for f in lint_paths([str(path)]).findings
+             if (f.rule, f.line, f.resource) == (rule, line, resource)]
+    assert len(found) == 1, f"{rule} {line} {resource}: {found}"
+    return found[0]
+
+
+def test_esm108_both_defaults_is_info_chosen_values_warn():
+    path = FIXTURES / "ESM108" / "fail_defaults_info_globals_warning.yaml"
+    untouched = finding(path, "ESM108", 14, "UntouchedMapping")
+    assert untouched.severity is Severity.INFO
+    assert "both values are defaults" in untouched.message
+    chosen = finding(path, "ESM108", 29, "ChosenMapping")
+    assert chosen.severity is Severity.WARNING
+    assert "defaults" not in chosen.message.split(":")[1]
+
+
+def test_esm108_globals_timeout_counts_as_chosen_and_is_named():
+    path = FIXTURES / "ESM108" / "fail_sam_globals_timeout.yaml"
+    found = finding(path, "ESM108", 18, "Reader")
+    assert found.severity is Severity.WARNING
+    assert "Timeout 3 s (from Globals.Function.Timeout, line 6)" in found.message
+
+
+def test_esm109_names_the_unreached_on_failure_destination():
+    found = finding(FIXTURES / "ESM109" / "fail_onfailure_unreached.yaml", "ESM109", 17,
+                    "ReaderMapping")
+    assert "OnFailure destination is never reached" in found.message
+    assert "and an OnFailure destination" not in found.message
+    plain = finding(FIXTURES / "ESM109" / "fail_cfn_msk.yaml", "ESM109", 13, "Orders")
+    assert "and an OnFailure destination" in plain.message
+
+
+@pytest.mark.parametrize("path, line, resource", [
+    ("ESM301/fail_event_level_dlq.yaml", 7, "Nightly"),
+    ("ESM301/fail_event_level_dlq.yaml", 20, "Hourly"),
+    ("ESM301/fail_tf_scheduler_dlq.tf", 7, "aws_lambda_function.hourly"),
+])
+def test_esm301_explains_event_level_dead_letter_queues(path, line, resource):
+    found = finding(FIXTURES / path, "ESM301", line, resource)
+    assert "catches delivery failures" in found.message
+    assert "not errors of the function" in found.message
+
+
+def test_esm301_without_event_level_dlq_has_no_such_note():
+    found = finding(FIXTURES / "ESM301" / "fail_tf_async.tf", "ESM301", 11,
+                    "aws_lambda_function.worker")
+    assert "delivery failures" not in found.message
+
+
+def test_esm601_wildcard_only_is_info_and_once_per_loop():
+    path = FIXTURES / "ESM601" / "fail_wildcard_only.yaml"
+    bucket = finding(path, "ESM601", 10, "Photos")
+    assert bucket.severity is Severity.INFO
+    assert "only through a wildcard grant" in bucket.message
+    assert "its environment names Thumbs" in bucket.message
+    managed = finding(path, "ESM601", 66, "WorkerMapping")
+    assert managed.severity is Severity.INFO
+    assert "AmazonSQSFullAccess" in managed.message and "names Results" in managed.message
+    specific = finding(path, "ESM601", 98, "RequeuerMapping")
+    assert specific.severity is Severity.WARNING
+    assert "wildcard" not in specific.message
+    rules = [f.rule for f in lint_paths([str(path)]).findings if f.rule == "ESM601"]
+    assert len(rules) == 3  # the bucket's second configuration is the same loop
+
+
+def test_esm601_grant_on_the_trigger_stays_a_warning():
+    found = finding(FIXTURES / "ESM601" / "fail_sam.yaml", "ESM601", 36, "Retrier")
+    assert found.severity is Severity.WARNING
+
+
+def test_provenance_of_a_terraform_variable_default(tmp_path):
+    (tmp_path / "variables.tf").write_text(
+        'variable "timeout" {\n  type    = number\n  default = 60\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n\n'
+        'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n'
+        '  role = "arn:aws:iam::123456789012:role/worker"\n  runtime = "python3.12"\n'
+        '  handler = "index.handler"\n  filename = "worker.zip"\n'
+        '  timeout = var.timeout\n}\n\n'
+        'resource "aws_lambda_event_source_mapping" "jobs" {\n'
+        '  function_name = aws_lambda_function.worker.arn\n'
+        '  event_source_arn = aws_sqs_queue.jobs.arn\n}\n')
+    findings = [f for f in lint_paths([str(tmp_path)]).findings if f.rule == "ESM101"]
+    assert len(findings) == 1
+    assert ("timeout 60 s (from the default of variable timeout, variables.tf line 3)"
+            in findings[0].message)
+
+
+def test_provenance_of_a_tfvars_value_is_not_claimed(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'variable "timeout" {\n  default = 60\n}\n'
+        'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
+        'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n'
+        '  role = "arn:aws:iam::123456789012:role/worker"\n  runtime = "python3.12"\n'
+        '  handler = "index.handler"\n  filename = "worker.zip"\n'
+        '  timeout = var.timeout\n}\n'
+        'resource "aws_lambda_event_source_mapping" "jobs" {\n'
+        '  function_name = aws_lambda_function.worker.arn\n'
+        '  event_source_arn = aws_sqs_queue.jobs.arn\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("timeout = 90\n")
+    findings = [f for f in lint_paths([str(tmp_path)]).findings if f.rule == "ESM101"]
+    assert len(findings) == 1
+    assert "timeout 90 s" in findings[0].message
+    assert "default of variable" not in findings[0].message
+
+
+def test_provenance_of_a_parameter_default_through_globals(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  FnTimeout:\n    Type: Number\n    Default: 60\n"
+        "Globals:\n  Function:\n    Timeout: !Ref FnTimeout\n"
+        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n"
+        "      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n"
+        "            Queue: !GetAtt Jobs.Arn\n")
+    found = finding(path, "ESM101", 19, "Worker")
+    assert ("Timeout 60 s (from the default of parameter FnTimeout, line 5, through "
+            "Globals.Function.Timeout, line 8)") in found.message
+
+
+def test_a_value_on_the_function_has_no_provenance_note(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n  Function:\n    Timeout: 5\n"
+        "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Timeout: 60\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n"
+        "      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n"
+        "            Queue: !GetAtt Jobs.Arn\n")
+    found = finding(path, "ESM101", 16, "Worker")
+    assert "Timeout 60 s but" in found.message  # the function's own value, no note
+
+
+def test_globals_value_is_named_where_the_fixture_uses_globals():
+    path = FIXTURES / "ESM101" / "fail_sam_default_visibility.yaml"
+    messages = [f.message for f in lint_paths([str(path)]).findings if f.rule == "ESM101"]
+    assert any("(from Globals.Function.Timeout, line 5)" in m for m in messages)
+
+
+def test_noted_locations_survive_parallel_jobs(tmp_path):
+    """--jobs pickles findings' values across processes: the note must survive."""
+    import pickle
+
+    from esmlint.values import NotedLoc, known, provenance
+
+    loc = NotedLoc("t.yaml", 5, 3, "Globals.Function.Timeout, line 5")
+    again = pickle.loads(pickle.dumps(known(30, loc)))
+    assert provenance(again) == "Globals.Function.Timeout, line 5"
+    assert again.loc == ("t.yaml", 5, 3)
