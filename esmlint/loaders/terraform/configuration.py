@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...reading import read_text
 from ...values import Loc, NotedLoc, Sym, Token, Val, known, unknown
 from ..yaml import load_json
 from .builder import (
@@ -105,8 +106,7 @@ def read_directory(directory: str) -> FileSet:
         if name.startswith(".") or not is_terraform_file(name) or not os.path.isfile(path):
             continue
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
+            text = read_text(path)
             files.blocks.extend(parse_file(path, text))
         except TfSyntaxError as exc:
             files.errors.append((path, exc))
@@ -127,8 +127,7 @@ def read_tfvars(directory: str) -> dict:
     for name in chosen:
         path = os.path.join(directory, name)
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
+            text = read_text(path)
             if name.endswith(".json"):
                 from ..yaml import DecodeError, decode_json
                 from .tf_json import JsonAttr, _loc
@@ -693,8 +692,7 @@ def _read_manifest(path: str) -> dict[str, str]:
     try:
         if os.path.getsize(path) > MAX_MANIFEST_BYTES:
             return {}
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            data = load_json(handle.read())
+        data = load_json(read_text(path, MAX_MANIFEST_BYTES))
     except (OSError, ValueError):
         return {}
     modules = data.get("Modules") if isinstance(data, dict) else None
@@ -1169,8 +1167,7 @@ def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -
                     not os.path.isfile(path):
                 continue
             try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    others[path] = parse_file(path, handle.read())
+                others[path] = parse_file(path, read_text(path))
             except (OSError, TfSyntaxError, RecursionError):
                 continue
         for path in connected_files(parsed, others):
