@@ -46,6 +46,7 @@ def test_esm109_names_the_unreached_on_failure_destination():
     found = finding(FIXTURES / "ESM109" / "fail_onfailure_unreached.yaml", "ESM109", 17,
                     "ReaderMapping")
     assert "OnFailure destination is never reached" in found.message
+    assert found.message.startswith("Kinesis mapping ReaderMapping of function Reader keeps")
     assert "and an OnFailure destination" not in found.message
     plain = finding(FIXTURES / "ESM109" / "fail_cfn_msk.yaml", "ESM109", 13, "Orders")
     assert "and an OnFailure destination" in plain.message
@@ -172,3 +173,87 @@ def test_noted_locations_survive_parallel_jobs(tmp_path):
     again = pickle.loads(pickle.dumps(known(30, loc)))
     assert provenance(again) == "Globals.Function.Timeout, line 5"
     assert again.loc == ("t.yaml", 5, 3)
+
+
+# --------------------------------------------------------------------------- ESM108 pins
+# Each row: function Timeout (None: not set; "novalue": !If with AWS::NoValue), BatchSize
+# (None: not set), per-function budget (None: the default 0.1), expected
+# (severity or None for no finding, text the message must hold).
+ESM108_CASES = [
+    ("fires_fix_numbers", 10, 101, None, ("warning", "Fix: lower BatchSize to 100, or raise "
+                                          "Timeout to 11 s.")),
+    ("exactly_fits", 10, 100, None, None),
+    ("zero_budget_is_ignored", 10, 101, 0, ("warning", "budget of 0.1 s per record")),
+    ("infinite_budget_is_ignored", 900, 1, "inf", None),
+    ("timeout_zero_is_esm603s", 0, 101, None, None),
+    ("batch_zero_is_esm105s", 10, 0, None, None),
+    ("one_record_one_second", 1, 1, 2, ("warning", "Fix: raise Timeout to 2 s (not even one "
+                                        "record fits the budget).")),
+    ("fits_exactly_one", 1, 2, 1, ("warning", "Fix: lower BatchSize to 1, or raise Timeout "
+                                   "to 2 s.")),
+    ("needs_the_longest_timeout", 10, 9000, None, ("warning", "or raise Timeout to 900 s.")),
+    ("needs_more_than_900", 10, 9010, None, ("warning", "Fix: lower BatchSize to 100.")),
+    ("budget_beyond_any_timeout", 1, 1, 1000, (
+        "warning", "Fix: lower min-seconds-per-record for this function (not even one "
+        "record fits the budget).")),
+    ("default_timeout_set_batch", None, 31, None, ("warning", "Timeout 3 s (the default)")),
+    ("novalue_timeout_above", "novalue", 31, None, ("warning", "Timeout 3 s (the default)")),
+    ("novalue_timeout_fits", "novalue", 30, None, None),
+]
+
+
+def _esm108_template(rows) -> str:
+    lines = ["Conditions:", "  Never: !Equals [a, b]", "Resources:",
+             "  Stream:", "    Type: AWS::Kinesis::Stream", "    Properties: {ShardCount: 1}"]
+    for name, timeout, batch, budget, _ in rows:
+        fid = "".join(part.title() for part in name.split("_"))
+        lines += [f"  {fid}:", "    Type: AWS::Lambda::Function"]
+        if budget is not None:
+            lines += ["    Metadata:", "      esmlint:",
+                      f"        ESM108: {{min-seconds-per-record: {budget!r}}}".replace(
+                          "'", '"')]
+        lines += ["    Properties:", "      Runtime: python3.12",
+                  "      Handler: index.handler",
+                  "      Role: arn:aws:iam::123456789012:role/r",
+                  '      Code: {ZipFile: "x"}']
+        if timeout == "novalue":
+            lines.append("      Timeout: !If [Never, 100, !Ref AWS::NoValue]")
+        elif timeout is not None:
+            lines.append(f"      Timeout: {timeout}")
+        lines += [f"  {fid}Mapping:", "    Type: AWS::Lambda::EventSourceMapping",
+                  "    Properties:", f"      FunctionName: !Ref {fid}",
+                  "      EventSourceArn: !GetAtt Stream.Arn",
+                  "      StartingPosition: LATEST", "      MaximumRetryAttempts: 1"]
+        if batch is not None:
+            lines += [f"      BatchSize: {batch}", "      MaximumBatchingWindowInSeconds: 1"]
+    return "\n".join(lines) + "\n"
+
+
+def test_esm108_thresholds_fixes_and_defaults(tmp_path):
+    path = tmp_path / "esm108.yaml"
+    path.write_text(_esm108_template(ESM108_CASES))
+    result = lint_paths([str(path)])
+    assert not [f for f in result.findings if f.name == "internal-error"]
+    by_resource = {f.resource: f for f in result.findings if f.rule == "ESM108"}
+    for name, _, _, _, expected in ESM108_CASES:
+        fid = "".join(part.title() for part in name.split("_")) + "Mapping"
+        found = by_resource.get(fid)
+        if expected is None:
+            assert found is None, f"{name}: {found.message if found else ''}"
+            continue
+        assert found is not None, name
+        severity, text = expected
+        assert found.severity.label == severity, name
+        assert text in found.message, f"{name}: {found.message}"
+
+
+def test_esm108_fallback_budget_without_configured_options():
+    """The rule's own fallback (0.1 s), used when no option reaches it at all."""
+    from esmlint.loaders import load_text
+    from esmlint.rules import esm108_batch_may_exceed_timeout as esm108
+
+    text = _esm108_template([ESM108_CASES[0], ESM108_CASES[1]])
+    model = load_text("t.yaml", text).model
+    found = {f.resource: f for f in esm108.check(model, {})}
+    assert set(found) == {"FiresFixNumbersMapping"}
+    assert "budget of 0.1 s per record" in found["FiresFixNumbersMapping"].message
