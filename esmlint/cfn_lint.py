@@ -12,9 +12,9 @@ esmlint rule is registered as that letter followed by the esmlint ID: ``EESM101`
 ``WESM102`` (warning), ``IESM112`` (info; cfn-lint shows ``I`` rules only with
 ``--include-checks I``). A finding takes the letter of its own severity; a rule is
 registered at its default severity and at each lower one, because some rules report part
-of their findings lower (ESM103 is an error for SQS and a warning for Kinesis:
-``EESM103`` and ``WESM103``). ``shortdesc`` is ``ESM101 sqs-visibility-below-timeout``
-and ``source_url`` the rule's documentation page.
+of their findings lower (ESM108 is a warning, and info where both the timeout and the
+batch size are defaults: ``WESM108`` and ``IESM108``). ``shortdesc`` is
+``ESM101 sqs-visibility-below-timeout`` and ``source_url`` the rule's documentation page.
 
 The rules run on the template *as written*: the file is read again and linted by
 esmlint's own loaders. cfn-lint before 1.54 expands SAM with the SAM translator before

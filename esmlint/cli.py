@@ -150,8 +150,24 @@ def _use_color(stream, mode: str = "auto") -> bool:
     return bool(isatty and isatty())
 
 
+class LintPath(click.Path):
+    """An existing path, or ``-``; a symlink that leads nowhere says so instead of
+    "does not exist" (a loop, a broken link), since the name is plainly there."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and value != "-" and os.path.lexists(value) \
+                and not os.path.exists(value):
+            from .reading import not_regular
+
+            why = not_regular(value) or (
+                f"a broken symbolic link (to {os.readlink(value)!r})"
+                if os.path.islink(value) else "not accessible")
+            self.fail(f"{value!r} is {why}.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=str))
+@click.argument("paths", nargs=-1, type=LintPath(exists=True, allow_dash=True, path_type=str))
 @click.option("--format", "output_format", type=click.Choice(reporters.names()),
               default="text", show_default=True, help="Output format.")
 @click.option("--severity", type=click.Choice(SEVERITIES, case_sensitive=False),
@@ -234,7 +250,7 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     if skip_non_templates:
         _skip_non_templates(result, selected, ignored)
     for note in () if quiet else result.notes:
-        click.echo(note, err=True)
+        click.echo(reporters.printable(note), err=True)  # notes carry file names
 
     ctx = click.get_current_context()
     outcome = _outcome.judge(result.findings, configs,

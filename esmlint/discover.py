@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .formats import NOT_A_TEMPLATE
+from .reading import MAX_FILE_BYTES, not_regular
 
 #: Suffixes loaded from directory walks. ``.tf.json`` ends in ``.json`` and is already
 #: considered; the content sniff skips it until a Terraform front end claims it.
@@ -41,9 +42,7 @@ SKIP_DIRS: frozenset[str] = frozenset(
     }
 )
 
-#: Files larger than this are not read: no real template comes near it (CloudFormation
-#: accepts 1 MB), and reading one would only cost memory and time.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "Candidate", "Discovery", "discover", "directory_suffixes"]
 
 
 @dataclass(frozen=True)
@@ -90,9 +89,16 @@ def discover(paths: Iterable[str], terraform: bool = False) -> Discovery:
                 continue
             key = os.path.normcase(os.path.abspath(path))
             chosen[key] = Candidate(path, explicit=True)
+        elif os.path.lexists(raw):
+            why = not_regular(raw) or "a broken symbolic link"
+            result.notes.append(f"esmlint: {raw}: {why}; skipped")
         else:
             result.notes.append(f"esmlint: {raw}: no such file or directory")
     for candidate in sorted(chosen.values(), key=lambda c: c.path):
+        why = not_regular(candidate.path)
+        if why:  # a FIFO would block the run, a device never ends: never opened
+            result.notes.append(f"esmlint: {candidate.path}: {why}; skipped")
+            continue
         size = _size(candidate.path)
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)

@@ -508,6 +508,26 @@ def allows(role: Role, action: str, resource: Text | Val | None) -> Answer:
     return Answer(Tri.NO, lambda: f"no statement of role {role.id} allows {action} on {subject}")
 
 
+def allowing_statements(role: Role, action: str, resource: Text | Val | None
+                        ) -> list[tuple[str, Statement]]:
+    """Every readable ``Allow`` statement of the role that certainly grants ``action`` on
+    ``resource``, with its label for messages (where it is written). Denies are not
+    weighed: this says *how* a grant is made, :func:`allows` whether it holds."""
+    subject = _subject(resource)
+    found = []
+    for policy in _documents(role, []):
+        for index, stmt in enumerate(policy.statements):
+            if stmt.effect == "Allow" and _applies(stmt, action, subject)[0] is Tri.YES:
+                found.append((_label(policy, stmt, index), stmt))
+    return found
+
+
+def statement_grants(stmt: Statement, action: str, resource: Text | Val | None) -> Tri:
+    """Whether one statement covers ``action`` on ``resource`` (effect and conditions
+    aside)."""
+    return _applies(stmt, action, _subject(resource))[0]
+
+
 def _maybe(policy: Policy, stmt: Statement, index: int, what: str, why: _Note | None) -> str:
     text = f"{_label(policy, stmt, index)} {what}"
     detail = str(why) if why is not None else ""

@@ -26,7 +26,7 @@ so a name a new message uses must be listed there (tests/test_terms.py checks).
 from __future__ import annotations
 
 from .findings import Finding, Severity
-from .values import Loc, Sym, Token, Val, as_bool
+from .values import Loc, Sym, Token, Val, as_bool, provenance
 
 __all__ = ["Severity", "report", "Finding", "option"]
 
@@ -80,11 +80,14 @@ def seconds(value: int | float) -> str:
 
 
 def described(val, unit: str = "") -> str:
-    """A value for a message, saying when it is the AWS default rather than written."""
+    """A value for a message, saying when it is the AWS default rather than written, and
+    where it was written when that is not on the resource (SAM ``Globals``, a Terraform
+    variable's default): "Timeout 30 s (from Globals.Function.Timeout, line 5)"."""
     text = val.text() + (f" {unit}" if unit else "")
     if getattr(val, "is_default", False):
         return f"{text} (the default)"
-    return text
+    via = provenance(val)
+    return f"{text} (from {via})" if via else text
 
 
 def source_label(source) -> str:

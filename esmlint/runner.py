@@ -23,6 +23,7 @@ from . import suppress as _suppress
 from .engine import lint_model, loader_bug, parse_error, run
 from .findings import Finding
 from .formats import NOT_A_TEMPLATE
+from .reading import NotReadable, read_bytes, read_text
 from .registry import RuleInfo, is_enabled, load_rules
 
 
@@ -191,8 +192,11 @@ def lint_file(
     """
     rules = rules if rules is not None else load_rules()
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
+    except NotReadable as exc:  # a FIFO, a device, grown past the limit since discovery
+        if exc.too_large and explicit:
+            return [parse_error(path, f"file {exc.strerror}; not read", rules=rules)], 1, []
+        return [], 0, [f"esmlint: {path}: {exc.strerror}; skipped"]
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if explicit:
@@ -278,8 +282,13 @@ def lint_terraform(
                 notes.append(f"esmlint: {path}: excluded by {settings.name}, skipped")
             continue
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_bytes(path)
+        except NotReadable as exc:
+            if exc.too_large:
+                errors.append(parse_error(path, f"file {exc.strerror}; not read", rules=rules))
+            else:
+                notes.append(f"esmlint: {path}: {exc.strerror}; skipped")
+            continue
         except OSError as exc:
             errors.append(parse_error(path, f"cannot read file: {exc.strerror or exc}",
                                       rules=rules))
@@ -330,8 +339,7 @@ def lint_terraform(
 
 def _read_text(path: str) -> str | None:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+        return read_text(path)
     except OSError:
         return None
 

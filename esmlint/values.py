@@ -36,6 +36,32 @@ class Loc(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class NotedLoc(Loc):
+    """A :class:`Loc` with a note on where the value there comes from.
+
+    A value merged in from SAM ``Globals`` or taken from a Terraform variable's default is
+    located where it is used, but users look for it on the resource: ``via`` names the
+    place it was written ("Globals.Function.Timeout, line 5"). It compares and hashes as
+    the plain location, so findings and keys do not change.
+    """
+
+    via: str
+
+    def __new__(cls, path: str, line: int = 0, column: int = 0, via: str = "") -> NotedLoc:
+        self = super().__new__(cls, path, line, column)
+        self.via = via
+        return self
+
+    def __getnewargs__(self) -> tuple:  # pickled for ``--jobs``
+        return (self.path, self.line, self.column, self.via)
+
+
+def provenance(val: Any) -> str:
+    """Where a value was written when that is not where it is used, else ""."""
+    loc = getattr(val, "loc", None)
+    return getattr(loc, "via", "") if loc is not None else ""
+
+
 @dataclass(frozen=True)
 class Token:
     """A part of a string that is only known at deploy time.

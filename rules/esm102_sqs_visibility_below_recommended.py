@@ -68,7 +68,7 @@ def check(model, options):
         yield report(
             source.loc,
             f"SQS queue {queue.id} has VisibilityTimeout {described(visibility, 's')}, below "
-            f"{multiplier:g} × Timeout {fn.timeout.text()} s of function {fn.id}{window_text}"
+            f"{multiplier:g} × Timeout {described(fn.timeout, 's')} of function {fn.id}{window_text}"
             f" = {needed:g} s: messages may be delivered again while Lambda retries. Set "
             f"VisibilityTimeout on {queue.id} to at least {needed:g}.",
             resource=where(source),

@@ -1,25 +1,32 @@
-"""BatchSize above 10 without a batching window.
+"""An SQS mapping sets BatchSize above 10 without a batching window.
 
 ## What it does
-Reports SQS, Kinesis and DynamoDB Streams mappings whose `BatchSize` is above 10 while
-`MaximumBatchingWindowInSeconds` is absent or 0:
-
-| source | reported when BatchSize is | severity |
-|---|---|---|
-| SQS standard queue (or a queue whose type the template does not show) | above 10 | error |
-| Kinesis, DynamoDB Streams | above 100 | warning |
-
+Reports SQS mappings (standard queues, or queues whose type the template does not show)
+whose `BatchSize` is above 10 while `MaximumBatchingWindowInSeconds` is absent or 0.
 FIFO queues are left to ESM104: their batches hold at most 10 records and they take no
-batching window. For Kinesis and DynamoDB the requirement appears only in the Lambda API
-reference, and Lambda's own default for these sources is 100 records without a window,
-so only a `BatchSize` above that default is reported, as a warning. Each branch of an
-`Fn::If` is checked, and the finding names the condition.
+batching window. An SNS event's `SqsSubscription` with a `BatchSize` above 10 is reported
+too (it cannot set a window). Each branch of an `Fn::If` is checked, and the finding
+names the condition.
+
+Kinesis and DynamoDB Streams mappings are **not** reported (see "What was verified").
 
 ## Why is this bad?
-"For Kinesis, DynamoDB, and Amazon SQS event sources, when you set BatchSize to a value
-greater than 10, you must set MaximumBatchingWindowInSeconds to at least 1." For SQS
-Lambda refuses the mapping (*"Maximum batch window in seconds must be greater than 0 if
-maximum batch size is greater than 10"*) and the deploy fails.
+For SQS, Lambda refuses the mapping (*"Maximum batch window in seconds must be greater
+than 0 if maximum batch size is greater than 10"*) and the deploy fails.
+
+## What was verified (streams)
+The Lambda API reference says of `MaximumBatchingWindowInSeconds`: *"For streams and
+Amazon SQS event sources, when you set BatchSize to a value greater than 10, you must
+set MaximumBatchingWindowInSeconds to at least 1."* But the Lambda Developer Guide's
+parameter tables for Kinesis and DynamoDB Streams give `BatchSize` a default of **100**
+and `MaximumBatchingWindowInSeconds` a default of **0**: Lambda's own default mapping for
+a stream has more than 10 records and no window, and it is created. No AWS page documents
+an error for a stream mapping without a window, only for SQS (the message above). So the
+sentence holds, as a rule Lambda enforces, for SQS only; on streams a large batch without
+a window is accepted and is not a defect (Lambda invokes as soon as records are
+available). Earlier versions of this rule warned on streams above 100 records with a
+message that contradicted these defaults; the rule catalogue's wording ("error (SQS) /
+warning (Kinesis, DynamoDB)") is superseded by this page: the rule is SQS only.
 
 ## Example
 ```yaml
@@ -39,12 +46,13 @@ subscribe your own queue and read it with an SQS event.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-MaximumBatchingWindowInSeconds
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+- https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html (stream defaults: BatchSize 100, MaximumBatchingWindowInSeconds 0)
+- https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html (the same defaults for DynamoDB Streams)
 """
 
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.2.
 
-from esmlint.model import KIND_LABELS
 from esmlint.rule import Severity, conditions, fifo_queue, report, source_label, where
 from esmlint.values import branches
 
@@ -54,9 +62,8 @@ SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "event-source-mapping")
 
-#: Source kind -> (largest BatchSize reported nothing for, severity).
-LIMITS = {"sqs": (10, Severity.ERROR), "kinesis": (100, Severity.WARNING),
-          "dynamodb": (100, Severity.WARNING)}
+#: The largest SQS BatchSize Lambda accepts without a batching window.
+LIMIT = 10
 
 
 def window_seconds(value):
@@ -65,14 +72,13 @@ def window_seconds(value):
 
 
 def check(model, options):
-    for fn, source in model.poll_sources(tuple(LIMITS)):
-        fifo = fifo_queue(source) if source.kind == "sqs" else False
+    for fn, source in model.poll_sources(("sqs",)):
+        fifo = fifo_queue(source)
         if fifo:
             continue  # ESM104: a FIFO queue takes at most 10 and no window
-        threshold, severity = LIMITS[source.kind]
         for batch_label, batch in branches(source.setting("BatchSize")):
             size = batch.int()
-            if size is None or size <= threshold:
+            if size is None or size <= LIMIT:
                 continue
             for window_label, window in branches(source.setting(
                     "MaximumBatchingWindowInSeconds")):
@@ -86,21 +92,14 @@ def check(model, options):
                     fix = ("an SqsSubscription cannot set a batching window: lower its "
                            "BatchSize to 10, or subscribe your own queue and read it with an "
                            "SQS event that sets MaximumBatchingWindowInSeconds")
-                elif source.kind == "sqs":
+                else:
                     fix = ("set MaximumBatchingWindowInSeconds to at least 1, or lower "
                            "BatchSize to 10")
                     if fifo is None:
                         fix += " (the only fix if the queue is FIFO)"
-                else:
-                    fix = ("set MaximumBatchingWindowInSeconds to at least 1, or lower "
-                           f"BatchSize to {threshold} (the {KIND_LABELS[source.kind]} default)")
-                if source.kind == "sqs":
-                    effect = ("Lambda rejects the mapping (\"Maximum batch window in seconds "
-                              "must be greater than 0 if maximum batch size is greater than "
-                              "10\") and the deploy fails")
-                else:
-                    effect = ("the Lambda API reference requires a batching window of at least "
-                              "1 s for Kinesis and DynamoDB batches above 10 records")
+                effect = ("Lambda rejects the mapping (\"Maximum batch window in seconds "
+                          "must be greater than 0 if maximum batch size is greater than "
+                          "10\") and the deploy fails")
                 yield report(
                     batch.loc or source.loc,
                     f"{source_label(source)} of function {fn.id} sets BatchSize {size} with "
@@ -108,5 +107,4 @@ def check(model, options):
                     resource=where(source),
                     function=fn.id,
                     key=f"{fn.id}:{source.id}",
-                    severity=None if severity is SEVERITY else severity,
                 )

@@ -9,6 +9,12 @@ DocumentDB) and reports the mapping when that is below the per-record budget
 `BatchSize` that fits the budget and the `Timeout` the current batch needs. Each branch
 of an `Fn::If` is checked.
 
+When neither value was chosen in the template (the function keeps the 3 s default
+`Timeout` and the mapping the default `BatchSize`; a SAM `Globals` or Terraform variable
+value counts as chosen), the finding is **info**: nobody decided on that pair, so it is a
+prompt to choose, and real templates keep those defaults often (6 of 27 in one survey).
+When either value is set, it is a warning.
+
 ## Why is this bad?
 Lambda hands the whole batch to one invocation. When a full batch cannot be processed
 before the timeout, the invocation fails and the whole batch is retried: SQS messages
@@ -102,6 +108,7 @@ def check(model, options):
                 else:
                     fix = (raise_timeout or "lower min-seconds-per-record for this function") \
                         + " (not even one record fits the budget)"
+                untouched = batch.is_default and timeout_val.is_default
                 batch_text = (f"{size} records (the {KIND_LABELS[source.kind]} default "
                               f"BatchSize)" if batch.is_default else f"{size} records")
                 yield report(
@@ -111,8 +118,10 @@ def check(model, options):
                     f"{conditions(batch_when, timeout_when)}: {timeout / size:.3g} s per "
                     f"record, below the budget of {per_record:g} s per record "
                     f"(min-seconds-per-record). A full batch may time out and be retried as "
-                    f"a whole. Fix: {fix}.",
+                    f"a whole{' (both values are defaults: neither is set)' if untouched else ''}. "
+                    f"Fix: {fix}.",
                     resource=where(source),
                     function=fn.id,
                     key=f"{fn.id}:{source.id}",
+                    severity=Severity.INFO if untouched else None,
                 )

@@ -5,6 +5,10 @@ Reports Kinesis, DynamoDB Streams, Amazon MSK and self-managed Kafka mappings th
 both defaults: `MaximumRetryAttempts` −1 (retry forever) and `MaximumRecordAgeInSeconds`
 −1 (never discard).
 
+When the mapping already has a `DestinationConfig.OnFailure`, the message says so: that
+destination is never reached, because with infinite retries no record is ever given up
+on; the fix is then only to bound the retries or the record age.
+
 ## Why is this bad?
 Records of a shard are processed in order. With the defaults, a record that always makes
 the function fail is retried until it expires from the stream — up to a day for DynamoDB
@@ -68,14 +72,20 @@ def check(model, options):
         age = unbounded(source.setting("MaximumRecordAgeInSeconds"))
         if not (retries and age):
             continue
+        if source.setting("DestinationConfig.OnFailure").absent:
+            fix = ("Set MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds, "
+                   "with BisectBatchOnFunctionError and an OnFailure destination.")
+        else:
+            fix = ("Its OnFailure destination is never reached: with infinite retries no "
+                   "record is ever given up on and sent there. Set MaximumRetryAttempts (for "
+                   "example 3) or MaximumRecordAgeInSeconds so that failed records reach it, "
+                   "and consider BisectBatchOnFunctionError.")
         yield report(
             source.loc,
             f"{describe(source)} of function {fn.id} keeps "
             f"MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (retry until the "
             f"record expires): one record that keeps failing blocks its "
-            f"{'partition' if source.kind in ('msk', 'kafka') else 'shard'}. Set "
-            f"MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds, with "
-            f"BisectBatchOnFunctionError and an OnFailure destination.",
+            f"{'partition' if source.kind in ('msk', 'kafka') else 'shard'}. {fix}",
             resource=where(source),
             function=fn.id,
             key=f"{fn.id}:{source.id}",

@@ -224,7 +224,8 @@ def check(model, options):
         if not lacking or queue_policy_may_grant(model, source, role, lacking):
             continue
         what = LABELS.get(source.kind, source.kind)
-        target = source.resource.id if source.resource is not None else source.arn.text()
+        target = source.resource.id if source.resource is not None else (
+            source.arn.text() if source.arn.known else "of the mapping")
         parts = []
         for resource, actions in lacking.items():
             scope = "any resource" if resource is ANY else (

@@ -4,18 +4,21 @@
 Reports an `AWS::Serverless::Function` that sets `Role` and also:
 
 - sets `Policies` (managed policy names or ARNs, policy templates, inline statements), or
-- relies on the policies SAM adds to the role it generates: the managed policy and
-  statements for a poll event (`SQS`, `Kinesis`, `DynamoDB`, `MSK`, `MQ`, `DocumentDB`,
-  `SelfManagedKafka`, an `SNS` event with `SqsSubscription`), `DeadLetterQueuePolicy`,
-  the `EventInvokeConfig` destination policies, or an event's `DestinationConfig` policy.
-  "Relies on" means: the role given in `Role` is in the template and definitely lacks a
-  permission that SAM would have granted.
+- relies on the policies SAM adds to the role it generates for delivering events on:
+  `DeadLetterQueuePolicy`, the `EventInvokeConfig` destination policies, or an event's
+  `DestinationConfig` policy. "Relies on" means: the role given in `Role` is in the
+  template and definitely lacks a permission that SAM would have granted.
+
+The policies SAM adds for a poll event (`SQS`, `Kinesis`, `DynamoDB`, `MSK`, `MQ`,
+`DocumentDB`, `SelfManagedKafka`, an `SNS` event with `SqsSubscription`) are not listed
+here: ESM201 reports each missing poll permission and already says that SAM adds no
+policy to a role given in `Role`, so one defect gives one error, not two.
 
 One finding per function, at `Policies` (or at `Role`), listing all that is dropped and
 what of it the role lacks. When the role given in `Role` is in the template and already
 grants everything `Policies` would, and nothing else is relied on, the finding is a
 warning: harmless today, but misleading to whoever edits the role next.
-ESM201 and ESM203 report each missing permission where it is needed; this rule names
+ESM203 reports each missing delivery permission where it is needed; this rule names
 the cause. `Globals` cannot set `Role` or `Policies`. A `Role: !If [Cond, <role>,
 !Ref AWS::NoValue]` makes SAM generate the role in the other branch, so it is not
 reported.
@@ -35,8 +38,9 @@ Worker:
     Role: !GetAtt WorkerRole.Arn
     Policies:                        # ignored
       - DynamoDBCrudPolicy: {TableName: !Ref Table}
-    Events:
-      Jobs: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn}}   # no SQS policy added
+    DeadLetterQueue:                 # no SQSSendMessagePolicy added
+      Type: SQS
+      TargetArn: !GetAtt Failed.Arn
 ```
 
 ## Fix
@@ -53,9 +57,7 @@ and destination policies), or remove `Policies` and grant everything in the role
 # aws-lambda-invocation.md, sections F.2, F.5, B.6.
 
 from esmlint.iam import Tri, allows, managed_policy
-from esmlint.model import POLL
-from esmlint.rule import Severity, report, source_label
-from esmlint.rules.esm201_missing_poll_permissions import missing, requirements
+from esmlint.rule import Severity, report
 from esmlint.rules.esm203_missing_destination_permissions import unmet
 from esmlint.values import branches
 
@@ -147,22 +149,12 @@ def granted_by_sam(dropped, action, resource):
 
 
 def relied_on(model, fn):
-    """What the role given in Role lacks and SAM would have granted, for the message."""
+    """What the role given in Role lacks and SAM would have granted for dead-letter queues
+    and destinations, for the message. Poll permissions are ESM201's alone."""
     role, dropped = fn.role, fn.sam_dropped_role
     if role is None or dropped is None:
         return []
     found = []
-    for source in fn.sources:
-        if source.mode != POLL or not source.sam_event:
-            continue
-        groups = requirements(source)
-        lacking = missing(role, groups) if groups else None
-        if not lacking:
-            continue
-        actions = [action for resource, names in lacking.items() for action in names
-                   if granted_by_sam(dropped, action, resource)]
-        if actions:
-            found.append(f"{', '.join(actions)} for {source_label(source)}")
     for dest, target, pairs in unmet(model, fn, role):
         if not dest.sam:
             continue
@@ -198,8 +190,8 @@ def check(model, options):
             else:
                 dropped.append("ignores its Policies")
         if relied:
-            dropped.append(f"adds none of the permissions it grants for events, dead-letter "
-                           f"queues and destinations, which {role_name} lacks: "
+            dropped.append(f"adds none of the permissions it grants for dead-letter queues "
+                           f"and destinations, which {role_name} lacks: "
                            f"{'; '.join(relied)}")
         if not advice:
             advice = (f" Grant these permissions in {role_name} instead, or remove Role and "

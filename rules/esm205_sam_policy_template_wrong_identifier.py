@@ -11,7 +11,8 @@ a value that is an ARN or a URL instead:
   `!GetAtt Queue.QueueUrl`;
 - `!Ref X` where `Ref` returns an ARN or URL: an SQS queue (its URL), an SNS topic, a
   Step Functions state machine, a Secrets Manager secret, a Lambda version, alias or
-  layer version, an IAM managed policy (their ARNs).
+  layer version, an IAM managed policy, a Kinesis stream consumer
+  (`AWS::Kinesis::StreamConsumer`, whose `Ref` is the consumer ARN) (their ARNs).
 
 `!Ref` of a Kinesis stream, DynamoDB table, S3 bucket, Lambda function or KMS key is the
 name (or key ID) and passes. Which parameters take names is read from aws-sam-translator's
@@ -78,6 +79,7 @@ REF_RETURNS = {
     "AWS::Lambda::LayerVersion": ("an ARN", "the layer version ARN"),
     "AWS::Serverless::LayerVersion": ("an ARN", "the layer version ARN"),
     "AWS::IAM::ManagedPolicy": ("an ARN", "the policy ARN"),
+    "AWS::Kinesis::StreamConsumer": ("an ARN", "the stream consumer ARN"),
 }
 
 #: How to get the name of a resource of each type, for the fix.
@@ -98,6 +100,9 @@ NAME_OF = {
     "AWS::Logs::LogGroup": "!Ref {0}",
     "AWS::KinesisFirehose::DeliveryStream": "!Ref {0}",
     "AWS::SSM::Parameter": "!Ref {0}",
+    # A consumer's stream: the name is the last part of its StreamARN.
+    "AWS::Kinesis::StreamConsumer": '!Select [1, !Split ["/", !GetAtt {0}.StreamARN]] '
+                                    '(the name of the stream the consumer reads)',
 }
 #: The DynamoDB stream label, which DynamoDBStreamReadPolicy's StreamName wants.
 STREAM_LABEL = '!Select [3, !Split ["/", !GetAtt {0}.StreamArn]]'

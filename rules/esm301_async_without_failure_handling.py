@@ -13,6 +13,13 @@ and a dead-letter queue would not change the outcome. Nor is a function the temp
 does not define (`Endpoint: arn:...:function:name`, `module.fn.lambda_function_arn`): its
 dead-letter queue and invoke configuration are set where it is defined.
 
+A `DeadLetterConfig` on an EventBridge rule target, a SAM `Schedule`, `ScheduleV2` or
+`EventBridgeRule` event, or an EventBridge Scheduler schedule target does not count, and
+the message says why: that queue receives the events EventBridge could not deliver to
+Lambda (the invocation request itself failed: a missing permission, a function that
+does not exist), not the events the function fails on, which Lambda's own asynchronous
+retries handle and then drop (SAM documentation of the schedule `DeadLetterConfig`).
+
 ## Why is this bad?
 Lambda queues asynchronous events and retries a failing one twice. After the last
 attempt, or after six hours in the queue, the event is dropped, and nothing records it.
@@ -33,6 +40,8 @@ Add an on-failure destination (SAM `EventInvokeConfig.DestinationConfig.OnFailur
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+- https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-event-delivery.html#eb-rule-dlq
+- https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-scheduledeadletterconfig.html
 """
 
 # The AWS facts behind this rule, with their sources: esmlint's spec,
@@ -73,8 +82,9 @@ def check(model, options):
             continue  # set, or hidden behind a condition
         names = sorted({f"{LABELS.get(s.kind, s.kind)} {s.invoker or s.id}" for s in invokers})
         target_dlq = any(s.extra.get("target_dlq") for s in invokers)
-        note = (" (the DeadLetterConfig on the EventBridge target only keeps events "
-                "EventBridge cannot deliver, not events the function fails on)"
+        note = (" (the DeadLetterConfig on the EventBridge rule or schedule target does not "
+                "change this: it catches delivery failures, events EventBridge could not hand "
+                "to Lambda, not errors of the function)"
                 if target_dlq else "")
         yield report(
             fn.loc,

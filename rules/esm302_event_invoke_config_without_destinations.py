@@ -5,6 +5,11 @@ Reports an `AWS::Lambda::EventInvokeConfig`, a SAM `EventInvokeConfig` property 
 Terraform `aws_lambda_function_event_invoke_config` that has no
 `DestinationConfig.OnFailure`, on a function without a dead-letter queue.
 
+When ESM305 holds for the function (nothing in the template invokes it asynchronously,
+so the configuration has no effect), this rule stays silent: advising to add an
+`OnFailure` destination to a configuration that ESM305 advises to remove would be
+contradictory, and ESM305's advice is the one that applies.
+
 ## Why is this bad?
 An event invoke configuration is where asynchronous failures are meant to be handled.
 Without an on-failure destination (or a dead-letter queue), events that exhaust
@@ -33,6 +38,7 @@ bucket ARN>}}`, or give the function a dead-letter queue.
 # aws-lambda-invocation.md, sections B.3, B.4.
 
 from esmlint.rule import Severity, report
+from esmlint.rules.esm305_async_config_without_async_invoker import only_sync_invokers
 
 ID = "ESM302"
 NAME = "event-invoke-config-without-destinations"
@@ -46,6 +52,8 @@ def check(model, options):
         fn = config.function
         if not config.on_failure.absent or not fn.dead_letter.absent:
             continue
+        if only_sync_invokers(model, fn):
+            continue  # ESM305: the configuration has no effect at all
         retries = config.max_retry_attempts
         detail = f" (MaximumRetryAttempts {retries.text()})" if retries.known else ""
         yield report(

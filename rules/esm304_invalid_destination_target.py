@@ -12,6 +12,10 @@ ARN whose service is written out):
 - a mapping's `OnFailure` destination must be an SQS queue, SNS topic or S3 bucket;
 - a destination written as `!Ref` of a queue (its URL) or of a function, bus or bucket
   (its name) is not an ARN;
+- a destination written as a literal that is not an ARN (`my-sqs-arn`, `arn`) is
+  rejected too (cfn-lint reports it as a pattern error); a Kafka topic
+  (`kafka://topic`) is a valid mapping destination, and a parameter or variable default
+  is left alone (usually a placeholder replaced at deploy time);
 - SAM: `DeadLetterQueue.Type` must be `SQS` or `SNS`; `EventInvokeConfig` destination
   `Type` must be one of `SQS`, `SNS`, `Lambda`, `EventBridge`, `S3Bucket` (SAM rejects
   `S3` and a missing `Type`); an event's `DestinationConfig.OnFailure.Type` must be
@@ -56,7 +60,7 @@ the SAM `Type` that matches the target.
 from esmlint.model import Function, ref_token
 from esmlint.rule import Severity, report
 from esmlint.targets import ESM_ON_FAILURE, LABEL, destinations, target
-from esmlint.values import Sym, as_bool
+from esmlint.values import Sym, as_bool, provenance
 
 ID = "ESM304"
 NAME = "invalid-destination-target"
@@ -86,6 +90,24 @@ def not_an_arn(model, value) -> str:
     if res is None:
         return ""
     return NOT_ARN.get((res.kind, token.name), "")
+
+
+def literal_not_arn(value) -> str | None:
+    """The text of a destination written as a literal that is not an ARN, else None.
+
+    Only a value written in the template counts: a parameter or variable default is
+    usually a placeholder replaced at deploy time (its own pattern is the parameter's
+    business). A Kafka topic (``kafka://...``) is a valid mapping destination.
+    """
+    raw = value.value
+    text = raw.literal() if isinstance(raw, Sym) else raw
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if text.startswith(("arn:", "kafka://")):
+        return None
+    if provenance(value).startswith("the default of"):
+        return None
+    return text
 
 
 def is_fifo(found) -> bool:
@@ -129,6 +151,7 @@ def sam_types(model):
 
 
 def check(model, options):
+    cfn = model.format in ("cloudformation", "sam")
     for fn in model.functions:
         for dest in destinations(fn):
             base = f"function {fn.id}: the {dest.what}"
@@ -140,6 +163,15 @@ def check(model, options):
                     f"{base} is !Ref {token.ref}, which gives {wrong}, not an ARN: the "
                     f"deploy fails. Use the ARN (!GetAtt <resource>.Arn).",
                     resource=dest.resource, function=fn.id, key=f"{dest.key}:arn")
+                continue
+            text = literal_not_arn(dest.value)
+            if text is not None:
+                example = "!GetAtt <queue>.Arn" if cfn else "aws_sqs_queue.<name>.arn"
+                yield report(
+                    dest.loc,
+                    f"{base} is {text!r}, which is not an ARN: the Lambda API rejects it "
+                    f"and the deploy fails. Use the target's ARN, for example {example}.",
+                    resource=dest.resource, function=fn.id, key=f"{dest.key}:literal")
                 continue
             found = target(model, dest.value)
             if found is None:

@@ -10,6 +10,19 @@ Permissions SAM creates for its events are not reported (SAM writes them, and sc
 the way the service allows). A `SourceArn` or `SourceAccount` that esmlint cannot resolve
 counts as set.
 
+Which condition is enough was checked against the AWS documentation: the Lambda API
+reference of `AddPermission` says of `Principal`: *"If you specify a service, use
+SourceArn or SourceAccount to limit who can invoke the function through that service"*
+(https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html#lambda-AddPermission-request-Principal),
+and of `SourceAccount`: *"the ID of the AWS account that owns the resource. Use this
+together with SourceArn to ensure that the specified account owns the resource. It is
+possible for an Amazon S3 bucket to be deleted by its owner and recreated by another
+account."* So for a service principal other than S3, `SourceAccount` alone (only
+resources of that account may invoke) is accepted, as is `SourceArn` alone; for S3 the
+account is what matters. The rule catalogue's one-line summary ("has no SourceArn")
+is narrower than this; this page is the rule's definition: a non-S3 service
+permission is reported when it has neither `SourceArn` nor `SourceAccount`.
+
 ## Why is this bad?
 Without a source condition, the permission lets that service invoke the function on
 behalf of *any* account: someone else's bucket, topic, rule or API can be pointed at the

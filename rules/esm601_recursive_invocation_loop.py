@@ -18,6 +18,18 @@ subscription with a `FilterPolicy`, a mapping with `FilterCriteria`. It fires on
 the role certainly allows the write (a `Resource: "*"` grant counts), never when it
 cannot tell.
 
+When every statement that grants the write is a wildcard (a `Resource` that also
+matches any other bucket, queue, topic, stream or table, such as `s3:PutObject` on `*`,
+or an `Action` such as `sqs:*`, as in `AmazonSQSFullAccess`), the finding is **info**,
+and says so: the role *may* write back, but nothing in the grant points at the trigger,
+and most such functions write elsewhere. When the function's environment names another
+resource of the same kind (an output bucket or queue), the message names it too. A grant
+written for the trigger resource itself keeps the finding a warning.
+
+A loop is reported once, however many notification configurations or subscriptions
+connect the same resource to the function (an S3 bucket with one configuration per
+event type is one loop).
+
 It also reports `RecursiveLoop: Allow`, which turns off Lambda's own loop detection.
 
 ## Why is this bad?
@@ -57,9 +69,11 @@ do not pass, and make sure the code never writes what would trigger it again. Le
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections E.
 
-from esmlint.iam import Tri, allows
+import re
+
+from esmlint.iam import Tri, allowing_statements, allows, statement_grants
 from esmlint.rule import Severity, report, where
-from esmlint.values import Sym, Token
+from esmlint.values import ACCOUNT_ID, PARTITION, REGION, Sym, Token
 
 ID = "ESM601"
 NAME = "recursive-invocation-loop"
@@ -71,14 +85,82 @@ KEY = Token("opaque", "object key")
 DETECTED = ("s3", "sns", "sqs")
 
 
+def _probe(service: str, tail: str) -> tuple:
+    """Resources of ``service`` that are not the trigger: a grant covering them is a
+    wildcard. Spelt both literally and with the pseudo parameters, as policies are."""
+    region = "" if service == "s3" else "us-east-1"
+    account = "" if service == "s3" else "000000000000"
+    literal = f"arn:aws:{service}:{region}:{account}:{tail}"
+    if service == "s3":
+        return literal, Sym.of("arn:", PARTITION, ":s3:::", tail)
+    return literal, Sym.of("arn:", PARTITION, f":{service}:", REGION, ":", ACCOUNT_ID,
+                           f":{tail}")
+
+
+PROBES = {"s3": _probe("s3", "esmlint-probe-bucket/esmlint-probe-key"),
+          "sns": _probe("sns", "esmlint-probe"), "sqs": _probe("sqs", "esmlint-probe"),
+          "kinesis": _probe("kinesis", "stream/esmlint-probe"),
+          "dynamodb": _probe("dynamodb", "table/esmlint-probe")}
+
+
+def _broad(stmt, action, resource) -> bool:
+    """Whether a statement grants ``action`` on ``resource`` only as part of a wildcard:
+    it grants the same on a resource nobody named, or any action of the service."""
+    service = action.partition(":")[0]
+    if statement_grants(stmt, f"{service}:EsmlintProbeAction", resource) is Tri.YES:
+        return True
+    return any(statement_grants(stmt, action, probe) is Tri.YES
+               for probe in PROBES.get(service, ()))
+
+
 def _yes(role, actions, resource):
-    """The first action the role certainly allows on ``resource``, with the reason."""
+    """(action, reason, wildcard only) for the first action the role certainly allows on
+    ``resource``; None when it allows none of them for sure."""
     for action in actions:
         answer = allows(role, action, resource)
         if answer.value is Tri.YES:
             granted = answer.reason.partition(" is allowed by ")[2] or answer.reason
-            return action, f"{action} is allowed by {granted}"
+            grants = allowing_statements(role, action, resource)
+            broad = bool(grants) and all(_broad(stmt, action, resource) for _, stmt in grants)
+            return action, f"{action} is allowed by {granted}", broad
     return None
+
+
+_SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9]+)?\}")
+
+
+def _refs(node, found: set, depth: int = 0) -> None:
+    """Resource IDs an environment value refers to (Ref, GetAtt, Sub, deploy tokens)."""
+    if depth > 8:
+        return
+    if isinstance(node, Sym):
+        found.update(token.ref for token in node.tokens if token.kind == "attr")
+    elif isinstance(node, str):
+        found.update(_SUB_REF.findall(node))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                first = value[0] if isinstance(value, list) and value else value
+                if isinstance(first, str):
+                    found.add(first.split(".")[0])
+            else:
+                _refs(value, found, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            _refs(item, found, depth + 1)
+
+
+def outputs_elsewhere(model, fn, kind: str, trigger_id: str) -> list[str]:
+    """Other resources of ``kind`` the function's environment names: where it writes."""
+    env = fn.get("Environment")
+    if not env.known:
+        return []
+    found: set = set()
+    _refs(env.value, found)
+    return sorted(rid for rid in found if rid != trigger_id and rid in model.resources
+                  and model.resources[rid].kind == kind)
 
 
 def _text(value):
@@ -121,7 +203,7 @@ def loops(model, fn, source):
         if bucket is None or bucket.kind != "s3" or bucket.arn is None:
             return None
         found = s3_write(role, bucket, source)
-        return (f"S3 bucket {bucket.id}", *found) if found else None
+        return (f"S3 bucket {bucket.id}", *found, bucket) if found else None
     if source.extra.get("filtered") or not source.setting("FilterCriteria").absent:
         return None
     if kind == "sns" or source.extra.get("sqs_subscription"):
@@ -129,7 +211,7 @@ def loops(model, fn, source):
         if topic is not None and topic.kind == "sns" and topic.arn is not None:
             found = _yes(role, ("sns:Publish",), topic.arn)
             if found:
-                return (f"SNS topic {topic.id}", *found)
+                return (f"SNS topic {topic.id}", *found, topic)
     if source.mode != "poll" or source.resource is None or source.resource.arn is None:
         return None
     res = source.resource
@@ -149,7 +231,7 @@ def loops(model, fn, source):
         label = f"{label} {res.id} (created by SAM)"
     else:
         label = f"{label} {res.id}"
-    return (label, *found) if found else None
+    return (label, *found, res) if found else None
 
 
 def check(model, options):
@@ -157,13 +239,18 @@ def check(model, options):
         loop = fn.recursive_loop
         allow = loop.known and str(loop.value).lower() == "allow" and not loop.is_default
         found_any = False
+        seen = set()
         if fn.role is not None:
             for source in fn.sources:
                 found = loops(model, fn, source)
                 if not found:
                     continue
                 found_any = True
-                label, action, reason = found
+                label, action, reason, broad, res = found
+                key = f"{fn.id}:{source.kind}:{label.split()[-1]}"
+                if key in seen:
+                    continue  # one loop, however many configurations connect it
+                seen.add(key)
                 detected = source.kind in DETECTED or source.extra.get("sqs_subscription")
                 if allow:
                     stop = "and RecursiveLoop: Allow keeps Lambda from stopping the loop"
@@ -171,16 +258,30 @@ def check(model, options):
                     stop = "Lambda stops such a loop only after about 16 invocations"
                 else:
                     stop = "Lambda does not detect loops through this service"
+                if broad:
+                    elsewhere = outputs_elsewhere(model, fn, res.kind, res.id)
+                    hint = (f"; its environment names {', '.join(elsewhere)}, where it "
+                            f"probably writes instead" if elsewhere else "")
+                    message = (
+                        f"function {fn.id} is triggered by {label} and its role "
+                        f"{fn.role.id} may write to it, but only through a wildcard grant "
+                        f"({reason}, which is not specific to {res.id}){hint}: if the code "
+                        f"writes to {res.id}, that triggers it again, a recursive loop ({stop}). "
+                        f"Scope the grant to the resources the function writes to.")
+                else:
+                    message = (
+                        f"function {fn.id} is triggered by {label} and its role "
+                        f"{fn.role.id} may write to it ({reason}): anything it writes there "
+                        f"triggers it again, a recursive loop ({stop}). Write to another "
+                        f"resource, or filter the trigger so the function's own writes do "
+                        f"not match.")
                 yield report(
                     source.loc,
-                    f"function {fn.id} is triggered by {label} and its role "
-                    f"{fn.role.id} may write to it ({reason}): anything it writes there "
-                    f"triggers it again, a recursive loop ({stop}). Write to another "
-                    f"resource, or filter the trigger so the function's own writes do not "
-                    f"match.",
+                    message,
                     resource=where(source),
                     function=fn.id,
-                    key=f"{fn.id}:{source.kind}:{label.split()[-1]}",
+                    key=key,
+                    severity=Severity.INFO if broad else None,
                 )
         if allow and not found_any:
             yield report(

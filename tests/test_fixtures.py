@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from esmlint.registry import INTERNAL_ERROR_NAME
 from esmlint.runner import lint_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -59,6 +60,8 @@ def test_fixture(path: Path) -> None:
     expected = expectations(path)
     checked = {folder_rule} | {rule for rule, _, _ in expected}
     result = lint_paths([str(path)])
+    crashed = [f.message for f in result.findings if f.name == INTERNAL_ERROR_NAME]
+    assert not crashed, f"a rule or loader failed on {path.name}: {crashed}"
     actual = {
         (f.rule, f.line, f.resource) for f in result.findings if f.rule in checked
     }

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from esmlint.registry import INTERNAL_ERROR_NAME
 from esmlint.runner import lint_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -46,6 +47,7 @@ def test_plan_fixture(folder: Path) -> None:
             expected.add((rule, resource.strip()))
     checked = {rule for rule, _ in expected} | ({folder_rule(folder)} - {""})
     result = lint_paths([str(folder / "plan.json")])
+    assert not [f.message for f in result.findings if f.name == INTERNAL_ERROR_NAME]
     assert result.files == 1, result.notes
     actual = {(f.rule, f.resource) for f in result.findings if f.rule in checked}
     messages = "\n".join(f"  {f.rule} [{f.resource}] {f.message}" for f in result.findings
@@ -68,6 +70,7 @@ def test_module_fixture(folder: Path) -> None:
     assert expected, f"{folder.name} expects nothing"
     checked = {rule for rule, *_ in expected}
     result = lint_paths([str(folder)])
+    assert not [f.message for f in result.findings if f.name == INTERNAL_ERROR_NAME]
     actual = {(f.rule, str(Path(f.path).resolve().relative_to(folder.resolve())), f.line,
                f.resource) for f in result.findings
               if f.rule in checked and not f.path.endswith(".json")}

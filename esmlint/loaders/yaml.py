@@ -56,6 +56,17 @@ class MDict(dict):
         return preview(self)
 
 
+class NotedMDict(MDict):
+    """An :class:`MDict` some of whose keys carry a provenance note (``notes[key]``): the
+    properties of a SAM function with its ``Globals`` merged in."""
+
+    __slots__ = ("notes",)
+
+    def __init__(self, line: int = 0, column: int = 0) -> None:
+        super().__init__(line, column)
+        self.notes: dict[Any, str] = {}
+
+
 class MList(list):
     """A sequence that knows where it starts and where each item is."""
 

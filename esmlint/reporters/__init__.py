@@ -106,6 +106,34 @@ def display_path(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
+#: Characters a terminal or log viewer acts on rather than shows: C0 controls (escape
+#: sequences, carriage return, newline), DEL, C1 controls, and the Unicode bidirectional
+#: overrides and isolates that reorder what is shown ("Trojan Source").
+_CONTROL = {**{c: None for c in range(0x20)}, 0x7F: None,
+            **{c: None for c in range(0x80, 0xA0)},
+            **{c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``,
+    ``\\u202e``): a logical ID, file name or value from a template can then neither
+    clear the screen, colour the output, nor start a line that looks like a finding.
+    Plain text (the common case) is returned as it is, without copying. ``keep``: control
+    characters the caller encodes itself (GitHub's ``%0A`` for a newline)."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code in _CONTROL and ch not in keep:
+            out.append(_NAMED.get(ch) or (f"\\x{code:02x}" if code < 0x100 else
+                                          f"\\u{code:04x}"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def fingerprint(finding: Finding) -> str:
     """A finding's identity that survives line moves and unrelated edits.
 

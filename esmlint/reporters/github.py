@@ -4,7 +4,9 @@
 ``::warning`` for warnings and ``::notice`` for infos. Paths are relative to the working
 directory (the repository root in a workflow). Values are escaped as the runner expects:
 ``%``, carriage return and line feed everywhere, and ``:`` and ``,`` as well inside the
-properties. The summary line follows, as plain log output.
+properties. Other control characters (an escape sequence in a logical ID or file name,
+which the log viewer would act on) are written escaped first, as the text format does.
+The summary line follows, as plain log output.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding, Severity
-from . import Summary, display_path
+from . import Summary, display_path, printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -29,7 +31,7 @@ def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False
 def command(finding: Finding) -> str:
     """The workflow command for one finding."""
     properties = {
-        "file": display_path(finding.path),
+        "file": printable(display_path(finding.path), keep="\r\n"),
         "line": str(finding.line),
         "col": str(finding.column),
         "title": finding.rule,
@@ -37,6 +39,7 @@ def command(finding: Finding) -> str:
     message = finding.message
     if finding.resource:
         message += f" [{finding.resource}]"
+    message = printable(message, keep="\r\n")  # these two become %0D, %0A below
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     return f"::{COMMANDS[finding.severity]} {props}::{escape_data(message)}"
 

@@ -1,7 +1,8 @@
 """Human-readable output: one line per finding, then a summary line.
 
 ``path:line:col: severity ESM101 message [Resource]`` is the shape editors and terminals
-already turn into links (the same as compilers and most linters print).
+already turn into links (the same as compilers and most linters print). Control
+characters from the template or file names are shown escaped (``\x1b``, ``\n``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 
 from ..findings import Finding, Severity
 from ..formats import NONE_FOUND
-from . import Summary
+from . import Summary, printable
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -27,7 +28,10 @@ def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False
 
 
 def format_finding(finding: Finding, color: bool = False) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    """One finding as a line. Control characters in the path, message and resource
+    (which carry file names, logical IDs and values from the template) are escaped, so a
+    template cannot clear the screen or forge a line of output."""
+    where = f"{printable(finding.path)}:{finding.line}:{finding.column}:"
     label = finding.severity.label
     rule = finding.rule
     if color:
@@ -37,8 +41,8 @@ def format_finding(finding: Finding, color: bool = False) -> str:
         label = click.style(label, fg=_COLOURS[finding.severity], bold=True)
         rule = click.style(rule, dim=True)
     shown = finding.construct or finding.resource  # CDK output: the construct path
-    resource = f" [{shown}]" if shown else ""
-    return f"{where} {label} {rule} {finding.message}{resource}"
+    resource = f" [{printable(shown)}]" if shown else ""
+    return f"{where} {label} {rule} {printable(finding.message)}{resource}"
 
 
 def summary_line(summary: Summary) -> str:

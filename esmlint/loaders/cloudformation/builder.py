@@ -901,8 +901,10 @@ class Builder:
                            else self.resolver.get(props, "RoleArn")}, outside="arn")
 
     def schedule(self, rid: str, props: dict) -> None:
+        target = props.get("Target") if isinstance(props, dict) else None
         self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
-                  self.loc(rid), rid)
+                  self.loc(rid), rid,
+                  {"target_dlq": isinstance(target, dict) and "DeadLetterConfig" in target})
 
     def log_subscription(self, rid: str, props: dict) -> None:
         self.push(self.resolver.get(props, "DestinationArn"), rid, "logs", ASYNC,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...values import KNOWN, Loc, Sym, Token, Val, known, unknown
+from ...values import KNOWN, Loc, NotedLoc, Sym, Token, Val, known, unknown
 from ..yaml import MDict, MList, position
 
 PSEUDO = {
@@ -53,6 +53,9 @@ class Resolver:
             if mark is not None:
                 return _new_loc(Loc, (self.file, mark[0], mark[1]))
         line, column = position(container, key)
+        notes = getattr(container, "notes", None)
+        if notes and key in notes:  # merged in from SAM Globals
+            return NotedLoc(self.file, line, column, notes[key])
         return _new_loc(Loc, (self.file, line, column))
 
     def node_loc(self, node: Any) -> Loc:
@@ -180,7 +183,14 @@ class Resolver:
             ):
                 return known([item.strip() for item in value.value.split(",")], loc)
             if value.known and isinstance(ptype, str) and ptype == "Number":
-                return known(_number(value.value), loc)
+                value = known(_number(value.value), loc)
+            if value.known and loc is not None:  # say where the value was written
+                line = param.mark("Default")[0] if isinstance(param, MDict) else 0
+                via = f"the default of parameter {name}" + (f", line {line}" if line else "")
+                prior = getattr(loc, "via", "")
+                value = Val(value.state, value.value,
+                            NotedLoc(*loc[:3], via=f"{via}, through {prior}" if prior else via),
+                            value.reason, value.condition, value.extra)
             return value
         return unknown(f"parameter {name} has no default", loc)
 

@@ -200,9 +200,25 @@ class SamExpander:
         if not isinstance(local, dict) or not local:
             from ..yaml import MDict
 
-            empty = MDict(*self._resource_pos(rid))
-            return merge_globals(global_props, empty)
-        return merge_globals(global_props, local)
+            local = MDict(*self._resource_pos(rid))
+        return self._noted(merge_globals(global_props, local), global_props, local)
+
+    @staticmethod
+    def _noted(merged: Any, global_props: dict, local: dict) -> Any:
+        """The merged properties, each key taken from Globals alone noted as such, so
+        that messages can say "Timeout 30 s (from Globals.Function.Timeout, line 5)"."""
+        from ..yaml import MDict, NotedMDict
+
+        if type(merged) is not MDict:
+            return merged
+        noted = NotedMDict(merged.line, merged.column)
+        noted.update(merged)
+        noted.marks.update(merged.marks)
+        for key in global_props:
+            if key not in local:
+                line = merged.marks.get(key, (0, 0))[0]
+                noted.notes[key] = f"Globals.Function.{key}" + (f", line {line}" if line else "")
+        return noted
 
     def _resource_pos(self, rid: str) -> tuple[int, int]:
         loc = self.b.loc(rid)
@@ -591,6 +607,8 @@ class SamExpander:
                 extra["timeout_ms"] = unknown("the API's OpenAPI definition may set it", loc)
         if kind == "Cognito":
             extra["trigger"] = self.r.get(props, "Trigger", loc)
+        if kind in ("EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"):
+            extra["target_dlq"] = self.r.has(props, "DeadLetterConfig")
         source = Source(eid, mode, model_kind, loc, fn, qualifier=qualifier, sam_event=kind,
                         origin=fn.id, invoker=invoker, extra=extra)
         fn.sources.append(source)

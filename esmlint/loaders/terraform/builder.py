@@ -1282,7 +1282,9 @@ class TfBuilder:
         targets = item.body.blocks("target")
         if isinstance(targets, list):
             for block in targets:
-                self.push(block.get("arn"), item, "scheduler", ASYNC, item.loc, item.address)
+                dead = block.blocks("dead_letter_config")
+                self.push(block.get("arn"), item, "scheduler", ASYNC, item.loc, item.address,
+                          {"target_dlq": isinstance(dead, Val) or bool(dead)})
 
     def log_subscription(self, item: TfResource) -> None:
         self.push(item.body.get("destination_arn"), item, "logs", ASYNC, item.loc,

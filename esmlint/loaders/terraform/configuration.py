@@ -37,7 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...values import Loc, Sym, Token, Val, known, unknown
+from ...reading import read_text
+from ...values import Loc, NotedLoc, Sym, Token, Val, known, unknown
 from ..external import bare_expression
 from ..yaml import load_json
 from .bodies import DictBody, _dict_refs, _tokens
@@ -110,8 +111,7 @@ def read_directory(directory: str) -> FileSet:
         if name.startswith(".") or not is_terraform_file(name) or not os.path.isfile(path):
             continue
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
+            text = read_text(path)
             files.blocks.extend(parse_file(path, text))
         except TfSyntaxError as exc:
             files.errors.append((path, exc))
@@ -132,8 +132,7 @@ def read_tfvars(directory: str) -> dict:
     for name in chosen:
         path = os.path.join(directory, name)
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
+            text = read_text(path)
             if name.endswith(".json"):
                 from ..yaml import DecodeError, decode_json
                 from .tf_json import JsonAttr, _loc
@@ -157,6 +156,10 @@ def read_tfvars(directory: str) -> dict:
 # --------------------------------------------------------------------------- bodies
 
 
+#: An argument that is just a variable: ``var.timeout`` (``"${var.timeout}"`` in JSON).
+_BARE_VARIABLE = re.compile(r"\s*(\$\{\s*)?var\.([A-Za-z_][\w\-]*)\s*(?(1)\})\s*")
+
+
 class ConfigBody:
     """A resource's (or nested block's) arguments, evaluated in its module scope."""
 
@@ -175,7 +178,20 @@ class ConfigBody:
             return unknown(value.reason, attr.loc)
         if value is None:
             return unknown(NOT_SET, attr.loc)
-        return known(value, attr.loc)
+        return known(value, self.noted(attr))
+
+    def noted(self, attr: Any) -> Loc:
+        """The argument's location, noted with the variable default it takes its value
+        from when it is just ``var.NAME`` (messages then say where to look)."""
+        text = getattr(attr, "text", None)
+        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        origin = self.scope.default_origin(match.group(2)) if match else None
+        if origin is None:
+            return attr.loc
+        name = match.group(2)
+        place = f"line {origin.line}" if origin.path == attr.loc.path else (
+            f"{os.path.basename(origin.path)} line {origin.line}")
+        return NotedLoc(*attr.loc, via=f"the default of variable {name}, {place}")
 
     def written(self, name: str) -> str | None:
         """The argument as written (``module.fn.lambda_function_arn``), for messages."""
@@ -363,6 +379,16 @@ class ModuleScope:
             return self.evaluate(default)
 
         return self.memo(("var", f"var.{name}"), compute)
+
+    def default_origin(self, name: str) -> Loc | None:
+        """Where variable ``name``'s default is written, when that default is the value
+        it takes (no module input, no tfvars entry sets it); else None."""
+        if name in self.inputs or name in self.tfvars:
+            return None
+        block = self.variables.get(name)
+        default = block.attr("default") if block is not None else None
+        loc = getattr(default, "loc", None)
+        return loc if loc is not None and loc.line else None
 
     def resource_attr(self, key: str, steps: list, used: int) -> tuple[Any, int]:
         block = self.resources.get(key)
@@ -648,8 +674,7 @@ def _read_manifest(path: str) -> dict[str, str]:
     try:
         if os.path.getsize(path) > MAX_MANIFEST_BYTES:
             return {}
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            data = load_json(handle.read())
+        data = load_json(read_text(path, MAX_MANIFEST_BYTES))
     except (OSError, ValueError):
         return {}
     modules = data.get("Modules") if isinstance(data, dict) else None
@@ -1104,8 +1129,7 @@ def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -
                     not os.path.isfile(path):
                 continue
             try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    others[path] = parse_file(path, handle.read())
+                others[path] = parse_file(path, read_text(path))
             except (OSError, TfSyntaxError, RecursionError):
                 continue
         for path in connected_files(parsed, others):
