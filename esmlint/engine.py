@@ -89,6 +89,10 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
         from .terms import for_terraform  # rules speak CloudFormation: see esmlint.terms
 
         finding.message = for_terraform(finding.message)
+    elif model.format == "serverless":
+        from .terms import for_serverless
+
+        finding.message = for_serverless(finding.message)
     if model.construct_paths:
         from .constructs import name_by_construct  # CDK output only
 

@@ -5,7 +5,7 @@ reads; a new front end adds its name here, and every one of those texts follows.
 """
 
 #: The formats, as a user names them ("not a ... template").
-NAMES = "CloudFormation, SAM or Terraform"
+NAMES = "CloudFormation, SAM, Terraform or serverless.yml"
 
 #: The note's tail for a named file that is not a template (``--skip-non-templates`` drops it).
 NOT_A_TEMPLATE = f": not a {NAMES} template, skipped"

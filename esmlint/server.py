@@ -5,7 +5,7 @@ every YAML and JSON document the editor opens, when it is opened, changed (after
 in typing: ``--debounce``, 0.3 s by default) and saved, and publishes one diagnostic per
 finding: the rule ID as ``code``, a link to the rule's documentation as
 ``codeDescription.href``, the severity, and the range of the resource key (or value) the
-finding points at. Documents that are not CloudFormation, SAM or Terraform templates
+finding points at. Documents that are not CloudFormation, SAM, Terraform or serverless.yml templates
 get no diagnostics; a document that looks like a template but does not parse gets ESM001.
 
 Each document is linted with the configuration that applies to its file (the nearest

@@ -10,6 +10,12 @@ Only names the glossary lists are rewritten, never by guesswork; text in double 
 (AWS's own error messages) and a name that is part of an address, an ARN or a placeholder
 (``aws_sqs_queue.Timeout``, ``${AWS::AccountId}``) are left as they are. IAM policy JSON is
 the same in both formats, so its keys (``Principal.Service``, ``Action``) stay too.
+
+A ``serverless.yml`` user writes ``timeout``, ``batchSize``, ``maximumRetryAttempts`` and
+``destinations.onFailure`` on functions and events, so messages on Serverless Framework
+input pass through :func:`for_serverless`: function and event settings take the
+Framework's keys; everything else (queues, topics, roles, written in ``resources:`` as
+CloudFormation) keeps CloudFormation's names.
 """
 
 from __future__ import annotations
@@ -109,6 +115,64 @@ _TERM = re.compile(
     + "|".join(re.escape(term) for term in sorted(TERRAFORM, key=len, reverse=True))
     + r")(?!\.?[\w-])"
 )
+#: CloudFormation spelling in rule messages -> ``serverless.yml`` spelling (function and
+#: event settings only: ``resources:`` is CloudFormation).
+SERVERLESS: dict[str, str] = {
+    # Function.
+    "Timeout": "timeout",
+    "ReservedConcurrentExecutions": "reservedConcurrency",
+    "an EventInvokeConfig with DestinationConfig.OnFailure (or a DeadLetterQueue)":
+        "destinations.onFailure (or onError)",
+    "a DeadLetterQueue": "onError",
+    "DeadLetterConfig": "onError",
+    "DeadLetterQueue": "onError",
+    "FunctionUrlConfig": "url",
+    "EventInvokeConfig.DestinationConfig.OnFailure": "destinations.onFailure",
+    "MaximumEventAgeInSeconds": "maximumEventAge",
+    # Events that poll (sqs, stream, msk, kafka, activemq, rabbitmq).
+    "BatchSize": "batchSize",
+    "MaximumBatchingWindowInSeconds": "maximumBatchingWindow (batchWindow on stream events)",
+    "MaximumRetryAttempts": "maximumRetryAttempts",
+    "MaximumRecordAgeInSeconds": "maximumRecordAgeInSeconds",
+    "BisectBatchOnFunctionError": "bisectBatchOnFunctionError",
+    "ParallelizationFactor": "parallelizationFactor",
+    "TumblingWindowInSeconds": "tumblingWindowInSeconds",
+    "FunctionResponseTypes: [ReportBatchItemFailures]":
+        "functionResponseType: ReportBatchItemFailures",
+    "FunctionResponseTypes": "functionResponseType",
+    "StartingPosition: TRIM_HORIZON": "startingPosition: TRIM_HORIZON",
+    "StartingPositionTimestamp": "startingPositionTimestamp",
+    "StartingPosition": "startingPosition",
+    "FilterCriteria.Filters": "filterPatterns",
+    "FilterCriteria": "filterPatterns",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency",
+    "MaximumConcurrency": "maximumConcurrency",
+    "DestinationConfig.OnFailure.Destination": "destinations.onFailure",
+    "DestinationConfig.OnFailure": "destinations.onFailure",
+    "DestinationConfig.OnSuccess": "destinations.onSuccess",
+    "OnFailure": "onFailure",
+    "OnSuccess": "onSuccess",
+    # http events.
+    "TimeoutInMillis": "timeoutInMillis",
+    # Three rules word their fixes in Terraform's names for any input that is not
+    # CloudFormation or SAM; resources: in serverless.yml is CloudFormation.
+    "source_account = data.aws_caller_identity.current.account_id":
+        "SourceAccount: !Ref AWS::AccountId",
+    "aws_lambda_permission": "AWS::Lambda::Permission",
+    "source_arn": "SourceArn",
+    "source_account": "SourceAccount",
+}
+
+
+def _pattern(glossary: dict[str, str]) -> re.Pattern:
+    return re.compile(
+        r"(?<![\w.:/${-])(?:"
+        + "|".join(re.escape(term) for term in sorted(glossary, key=len, reverse=True))
+        + r")(?!\.?[\w-])"
+    )
+
+
+_SERVERLESS_TERM = _pattern(SERVERLESS)
 _DEPENDS_ON = re.compile(r"(?<![\w.])DependsOn: ([\w.-]+[\w-])")
 _QUOTED = re.compile(r'("[^"]*")')
 
@@ -119,4 +183,13 @@ def for_terraform(message: str) -> str:
     for index in range(0, len(parts), 2):  # odd indexes are the quoted parts
         text = _DEPENDS_ON.sub(r"depends_on = [\1]", parts[index])
         parts[index] = _TERM.sub(lambda match: TERRAFORM[match.group(0)], text)
+    return "".join(parts)
+
+
+def for_serverless(message: str) -> str:
+    """The message with function and event settings in ``serverless.yml``'s keys."""
+    parts = _QUOTED.split(message)
+    for index in range(0, len(parts), 2):
+        parts[index] = _SERVERLESS_TERM.sub(lambda match: SERVERLESS[match.group(0)],
+                                            parts[index])
     return "".join(parts)

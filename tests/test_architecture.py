@@ -124,6 +124,10 @@ def test_front_ends_share_only_the_top_level_of_loaders():
     """CloudFormation and Terraform do not reach into each other's subpackage."""
     assert _importers_of("esmlint.loaders.terraform", "esmlint.loaders.cloudformation") == []
     assert _importers_of("esmlint.loaders.cloudformation", "esmlint.loaders.terraform") == []
+    # serverless.yml compiles to CloudFormation and reuses its builder: that one way only.
+    assert _importers_of("esmlint.loaders.terraform", "esmlint.loaders.serverless") == []
+    for other in ("esmlint.loaders.cloudformation", "esmlint.loaders.terraform"):
+        assert _importers_of("esmlint.loaders.serverless", other) == []
 
 
 # --- what each command imports -----------------------------------------------------------
@@ -176,3 +180,4 @@ def test_check_imports_only_the_front_end_of_the_files_at_hand(child_env, tmp_pa
     terraform = _imported(child_env, "check", "main.tf", cwd=tmp_path)
     assert "esmlint.loaders.terraform.builder" in terraform
     assert "esmlint.loaders.cloudformation.builder" not in terraform
+    assert not any(m.startswith("esmlint.loaders.serverless.") for m in cloudformation | terraform)

@@ -499,8 +499,9 @@ def test_non_template_named_explicitly_gets_a_note(run_cli, write):
     run = run_cli("check", path)
     assert run.exit_code == 0
     assert run.stderr == (
-        f"esmlint: {path}: not a CloudFormation, SAM or Terraform template, skipped\n")
-    assert run.stdout == "No CloudFormation, SAM or Terraform templates found.\n"
+        f"esmlint: {path}: not a CloudFormation, SAM, Terraform or serverless.yml template, "
+        "skipped\n")
+    assert run.stdout == "No CloudFormation, SAM, Terraform or serverless.yml templates found.\n"
 
 
 def test_terraform_named_explicitly_is_linted(run_cli, write):
@@ -791,7 +792,8 @@ def test_malformed_rule_module_is_refused(attrs, problem):
 
 
 def test_summary_line_wording():
-    assert summary_line(Summary(files=0)) == "No CloudFormation, SAM or Terraform templates found."
+    assert summary_line(Summary(files=0)) == (
+        "No CloudFormation, SAM, Terraform or serverless.yml templates found.")
     assert summary_line(Summary(files=1)) == "No problems found in 1 file."
     assert summary_line(Summary(files=12)) == "No problems found in 12 files."
     assert summary_line(Summary(files=12, errors=2, warnings=1, files_with_findings=2)) == (

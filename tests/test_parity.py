@@ -1,9 +1,11 @@
-"""The same scenario in SAM, CloudFormation, plan JSON, .tf.json and HCL gives the same rules.
+"""The same scenario in SAM, CloudFormation, serverless.yml, plan JSON, .tf.json and HCL gives
+the same rules.
 
 Each folder of ``fixtures/tf/parity`` holds one scenario written in every format it can be
 written in: ``sam.yaml``, ``cfn.yaml``, ``hcl/main.tf``, ``json/main.tf.json`` (made from the
 HCL by ``fixtures/tf/hcl_to_json.py``) and ``hcl/plan.json`` (made from the HCL by a real
-``terraform plan``, see ``fixtures/tf/make_plans.sh``), and ``expected``: the rule IDs every
+``terraform plan``, see ``fixtures/tf/make_plans.sh``), ``serverless.yml`` (Serverless
+Framework), and ``expected``: the rule IDs every
 format must give, no more and no fewer. A scenario that SAM cannot express the same way
 (a SAM function with ``Role`` is ESM204's) has no ``sam.yaml``.
 """
@@ -20,6 +22,7 @@ PARITY = Path(__file__).resolve().parents[1] / "fixtures" / "tf" / "parity"
 FORMATS = {
     "sam": "sam.yaml",
     "cloudformation": "cfn.yaml",
+    "serverless": "serverless.yml",
     "hcl": "hcl/main.tf",
     "tf.json": "json/main.tf.json",
     "plan": "hcl/plan.json",
@@ -52,6 +55,11 @@ def test_format_gives_the_expected_rules(scenario: Path, fmt: str) -> None:
 def test_every_terraform_format_is_there(scenario: Path) -> None:
     for fmt in ("cloudformation", "hcl", "tf.json", "plan"):
         assert (scenario / FORMATS[fmt]).is_file(), f"{scenario.name} lacks {fmt}"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_every_scenario_has_a_serverless_version(scenario: Path) -> None:
+    assert (scenario / FORMATS["serverless"]).is_file(), f"{scenario.name} lacks serverless.yml"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)

@@ -131,7 +131,7 @@ def test_hook_definition_matches_the_documented_hook():
     assert "--skip-non-templates" in hook["entry"].split()
     files = re.compile(hook["files"])
     for name in ("t.yaml", "t.yml", "t.json", "main.tf", "main.tf.json", "cdk.template.json",
-                 "stack.template"):
+                 "stack.template", "serverless.yml", "api/serverless.yaml", "serverless.json"):
         assert files.search(name), name
     for name in ("app.py", "README.md", "yaml", "t.yaml.bak"):
         assert not files.search(name), name
@@ -151,7 +151,8 @@ def test_hook_reports_a_broken_template(failing_run):
 
 def test_hook_skips_non_templates_silently(failing_run, passing_run):
     for _code, output in (failing_run, passing_run):
-        assert "not a CloudFormation, SAM or Terraform template" not in output, output
+        assert "not a CloudFormation, SAM, Terraform or serverless.yml template" not in output, \
+            output
         for name in NOT_TEMPLATES:
             assert f"{name}:" not in output, output
     _, output = failing_run
@@ -172,7 +173,8 @@ def test_hook_passes_without_errors(passing_run):
 def test_skip_non_templates_is_silent_for_named_files(run_cli, write):
     paths = [write(name, text) for name, text in NOT_TEMPLATES.items()]
     noisy = run_cli("check", *paths)
-    assert "not a CloudFormation, SAM or Terraform template, skipped" in noisy.stderr
+    assert ("not a CloudFormation, SAM, Terraform or serverless.yml template, skipped"
+            in noisy.stderr)
     assert noisy.exit_code == 1  # tsconfig.json and broken.yml: ESM001 as named files
     quiet = run_cli("check", "--skip-non-templates", *paths)
     assert quiet.exit_code == 0, quiet.stdout

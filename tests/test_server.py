@@ -85,7 +85,7 @@ def test_stdin_filename_needs_dash(write):
 def test_stdin_non_template_and_parse_error():
     run = stdin_check(WORKFLOW, "--stdin-filename", ".github/workflows/ci.yaml")
     assert run.exit_code == 0
-    assert "not a CloudFormation, SAM or Terraform template" in run.stderr
+    assert "not a CloudFormation, SAM, Terraform or serverless.yml template" in run.stderr
     run = stdin_check(WORKFLOW, "--stdin-filename", "ci.yaml", "--skip-non-templates")
     assert run.exit_code == 0 and run.stderr == ""
     broken = BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: [10")

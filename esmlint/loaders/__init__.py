@@ -5,7 +5,8 @@ One subpackage per family of formats, each filling the same :class:`~esmlint.mod
 
 - :mod:`.cloudformation`: CloudFormation, SAM and CDK output, in YAML or JSON;
 - :mod:`.cdk`: CDK apps: the templates of a cloud assembly, and construct paths;
-- :mod:`.terraform`: HCL, ``.tf.json`` and plan JSON.
+- :mod:`.terraform`: HCL, ``.tf.json`` and plan JSON;
+- :mod:`.serverless`: Serverless Framework ``serverless.yml``, compiled to CloudFormation.
 
 Shared by them: :mod:`.yaml` (YAML/JSON decoding that keeps line marks) and
 :mod:`.canonical` (one spelling for references to a resource). ``load_text(path, text)`` is
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Model
-from . import cloudformation, terraform
+from . import cloudformation, serverless, terraform
 
 
 @dataclass
@@ -71,9 +72,16 @@ def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
         else:
             data = decode(text)
     except DecodeError as exc:
-        looks = explicit or cloudformation.sniff_text(text)
+        looks = explicit or cloudformation.sniff_text(text) or serverless.is_config(path)
         return LoadResult(path, is_template=looks, error=exc.message, line=exc.line,
                           column=exc.column)
+    named = serverless.is_config(path)
+    if named or isinstance(data, dict) and "service" in data and "provider" in data:
+        if serverless.looks_like_service(data, named):
+            return LoadResult(path, is_template=True, model=serverless.load(path, data),
+                              format="serverless")
+        if named:
+            return LoadResult(path, is_template=False)  # another provider's service
     kind = cloudformation.looks_like_template(data)
     if not kind:
         return LoadResult(path, is_template=False)
