@@ -88,7 +88,7 @@ def test_without_cdk_json_a_walk_skips_stale_cdk_out(apps):
 def test_an_app_without_assembly_says_so_once(apps, run_cli):
     run = run_cli("check", "not-synthesized")
     assert run.exit_code == 0
-    assert run.stdout == "No CloudFormation, SAM or Terraform templates found.\n"
+    assert run.stdout == "No CloudFormation, SAM, Terraform or serverless.yml templates found.\n"
     assert run.stderr.count("cdk synth") == 1
     assert "not-synthesized/cdk.out" in run.stderr
 

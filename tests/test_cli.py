@@ -250,7 +250,7 @@ def test_quiet_prints_the_findings_and_nothing_else(run_cli, write):
     template = write("template.yaml", BAD)
     other = write("ci.yaml", NOT_A_TEMPLATE)
     loud = run_cli("check", template, other)
-    assert "not a CloudFormation, SAM or Terraform template" in loud.stderr
+    assert "not a CloudFormation, SAM, Terraform or serverless.yml template" in loud.stderr
     assert loud.stdout.splitlines()[-1].startswith("Found ")
     quiet = run_cli("check", template, other, "--quiet")
     assert quiet.exit_code == loud.exit_code == 1

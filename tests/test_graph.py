@@ -97,7 +97,7 @@ def test_the_sam_example_graph_names_every_part() -> None:
     nodes = {(n.label, n.kind, tuple(n.rules)) for n in graph.nodes.values()}
     assert nodes == {
         ("OrdersQueue", "sqs", ("ESM111",)), ("OrdersStream", "kinesis", ()),
-        ("Receipts", "s3", ()), ("OrderWorker", "function", ("ESM204",)),
+        ("Receipts", "s3", ()), ("OrderWorker", "function", ()),
         ("StreamReader", "function", ()), ("ReceiptRenderer", "function", ("ESM301",)),
     }
     edges = {(graph.nodes[e.source].label, graph.nodes[e.target].label, e.relation, e.mode,
@@ -108,7 +108,9 @@ def test_the_sam_example_graph_names_every_part() -> None:
         ("Receipts", "ReceiptRenderer", "invoke", "async", ()),
     }
     worker = next(n for n in graph.nodes.values() if n.label == "OrderWorker")
-    assert worker.severity == Severity.ERROR and worker.line == 36
+    assert worker.severity is None and worker.line == 36  # its findings are on the edge
+    renderer = next(n for n in graph.nodes.values() if n.label == "ReceiptRenderer")
+    assert renderer.severity == Severity.WARNING and renderer.rules == ["ESM301"]
 
 
 def test_terraform_example_graph() -> None:
@@ -357,7 +359,7 @@ def test_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     graph = graph_of(EXAMPLES)
     page = tmp_path / "graph.html"
     page.write_text(render(graph, "html"), encoding="utf-8")
-    worker = next(nid for nid, n in graph.nodes.items() if n.label == "OrderWorker")
+    worker = next(nid for nid, n in graph.nodes.items() if n.label == "ReceiptRenderer")
     url = page.as_uri() + "#select=" + quote(worker, safe="")
     base = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
             "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
@@ -370,8 +372,8 @@ def test_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert len(re.findall(r'<g class="node kind-', html)) == len(graph.nodes)
     assert len(re.findall(r'<g class="edge"', html)) == len(graph.edges)
     panel = html.split('id="panel"', 1)[1]
-    assert "<h2>OrderWorker</h2>" in panel
-    assert f'href="{rule_url("ESM204")}"' in panel
+    assert "<h2>ReceiptRenderer</h2>" in panel
+    assert f'href="{rule_url("ESM301")}"' in panel
     shot = _artefacts(tmp_path) / "graph-examples.png"
     proc = subprocess.run([*base, f"--screenshot={shot}", url], capture_output=True,
                           text=True, timeout=120)
@@ -444,13 +446,14 @@ def test_graph_is_off_the_check_path() -> None:
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stderr
 
 
-def test_readme_shows_the_examples_graph(run_cli, monkeypatch) -> None:
-    """The README's Mermaid is what ``esmlint graph examples/`` prints, and the picture
-    beside it is committed."""
+def test_docs_show_the_examples_graph(run_cli, monkeypatch) -> None:
+    """The graph guide's Mermaid is what ``esmlint graph examples/`` prints, and the
+    picture beside it, which the README shows too, is committed."""
     monkeypatch.chdir(REPO)
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text.split("## The invocation graph: `esmlint graph`", 1)[1]
-    block = section.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    guide = (REPO / "docs" / "graph.md").read_text(encoding="utf-8")
+    block = guide.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert block == run_cli("graph", "examples/").stdout
-    picture = re.search(r"!\[[^\]]*\]\(([^)]+\.png)\)", section)
-    assert picture and (REPO / picture.group(1)).read_bytes()[:4] == b"\x89PNG"
+    for page, text in ((REPO / "docs", guide),
+                       (REPO, (REPO / "README.md").read_text(encoding="utf-8"))):
+        picture = re.search(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
+        assert picture and (page / picture.group(1)).read_bytes()[:4] == b"\x89PNG"
