@@ -26,6 +26,11 @@ and most such functions write elsewhere. When the function's environment names a
 resource of the same kind (an output bucket or queue), the message names it too. A grant
 written for the trigger resource itself keeps the finding a warning.
 
+When the role is shared with other functions that the resource does not trigger (the
+Serverless Framework's one generated role for a whole service, a role reused in SAM or
+Terraform), the finding is **info** too, and names them: the grant may well be theirs
+(a producer that sends to the queue its consumer reads).
+
 A loop is reported once, however many notification configurations or subscriptions
 connect the same resource to the function (an S3 bucket with one configuration per
 event type is one loop).
@@ -234,6 +239,37 @@ def loops(model, fn, source):
     return (label, *found, res) if found else None
 
 
+def _sharers(model, fn, res) -> list:
+    """The other functions with the same execution role that ``res`` does not trigger.
+
+    A role shared by several functions (the Serverless Framework's one generated role for
+    a whole service, a SAM or Terraform role reused) holds the grants of all of them: a
+    producer's ``sqs:SendMessage`` on the queue its consumer reads is no sign that the
+    consumer writes there.
+    """
+    others = []
+    for other in model.functions:
+        if other is fn or other.role is None or other.role.id != fn.role.id:
+            continue
+        if any(_triggered_by(source, res) for source in other.sources):
+            continue
+        others.append(other)
+    return others
+
+
+def _triggered_by(source, res) -> bool:
+    """Whether ``source`` reads ``res`` (a mapping) or is invoked by it (a push source)."""
+    if source.invoker == res.id:
+        return True
+    return source.resource is not None and source.resource.id == res.id
+
+
+def _names(functions) -> str:
+    names = [f"function {f.id}" for f in functions[:3]]
+    more = len(functions) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more else "")
+
+
 def check(model, options):
     for fn in model.functions:
         loop = fn.recursive_loop
@@ -258,7 +294,17 @@ def check(model, options):
                     stop = "Lambda stops such a loop only after about 16 invocations"
                 else:
                     stop = "Lambda does not detect loops through this service"
-                if broad:
+                sharers = [] if broad else _sharers(model, fn, res)
+                if sharers:
+                    message = (
+                        f"function {fn.id} is triggered by {label} and its role "
+                        f"{fn.role.id} may write to it ({reason}), but the role is shared "
+                        f"with {_names(sharers)}, which {res.id} does not trigger, and the "
+                        f"grant may be for {'it' if len(sharers) == 1 else 'them'}: if "
+                        f"{fn.id}'s code writes to {res.id}, that triggers it again, a "
+                        f"recursive loop ({stop}). Give {fn.id} a role of its own without "
+                        f"the write, or filter the trigger so its own writes do not match.")
+                elif broad:
                     elsewhere = outputs_elsewhere(model, fn, res.kind, res.id)
                     hint = (f"; its environment names {', '.join(elsewhere)}, where it "
                             f"probably writes instead" if elsewhere else "")
@@ -281,7 +327,7 @@ def check(model, options):
                     resource=where(source),
                     function=fn.id,
                     key=key,
-                    severity=Severity.INFO if broad else None,
+                    severity=Severity.INFO if broad or sharers else None,
                 )
         if allow and not found_any:
             yield report(

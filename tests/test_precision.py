@@ -96,6 +96,23 @@ def test_esm601_grant_on_the_trigger_stays_a_warning():
     assert found.severity is Severity.WARNING
 
 
+def test_esm601_role_shared_with_a_function_not_triggered_is_info():
+    # The Serverless Framework's one role per service: the sender's grant, not the
+    # receiver's.
+    found = finding(FIXTURES / "ESM601" / "fail_sls_shared_role.yml", "ESM601", 24,
+                    "ReceiverLambdaFunction")
+    assert found.severity is Severity.INFO
+    assert "shared with function SenderLambdaFunction" in found.message
+
+
+def test_esm601_role_shared_by_functions_the_queue_all_triggers_stays_a_warning():
+    path = FIXTURES / "ESM601" / "fail_shared_role_both_triggered.yaml"
+    for line, function in ((34, "First"), (46, "Second")):
+        found = finding(path, "ESM601", line, function)
+        assert found.severity is Severity.WARNING
+        assert "shared" not in found.message
+
+
 def test_provenance_of_a_terraform_variable_default(tmp_path):
     (tmp_path / "variables.tf").write_text(
         'variable "timeout" {\n  type    = number\n  default = 60\n}\n')
