@@ -30,6 +30,11 @@ VPC_POLICY = ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 EC2_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
                "ec2:DescribeVpcs", "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets",
                "ec2:DescribeSecurityGroups"]
+#: The ``msk`` and ``kafka`` event settings the Framework copies to the mapping.
+KAFKA_SETTINGS = {
+    "batchSize": "BatchSize", "maximumBatchingWindow": "MaximumBatchingWindowInSeconds",
+    "enabled": "Enabled", "startingPosition": "StartingPosition",
+    "startingPositionTimestamp": "StartingPositionTimestamp"}
 #: Kafka access configuration key -> (CloudFormation type, URI prefix, a secret?).
 KAFKA_ACCESS = {
     "vpcSubnet": ("VPC_SUBNET", "subnet:", False),
@@ -677,17 +682,20 @@ class Compiler:
             smark = mark_of(event, "saslScram512")
             fixed["SourceAccessConfigurations"] = (items(smark, [node(smark, {
                 "Type": "SASL_SCRAM_512_AUTH", "URI": event["saslScram512"]})]), smark)
-        if event.get("consumerGroupId"):
-            gmark = mark_of(event, "consumerGroupId")
-            fixed["AmazonManagedKafkaEventSourceConfig"] = (node(gmark, {
-                "ConsumerGroupId": event["consumerGroupId"]}), gmark)
-        self.esm(rid, fid, event, mark, {
-            "batchSize": "BatchSize", "maximumBatchingWindow": "MaximumBatchingWindowInSeconds",
-            "enabled": "Enabled", "startingPosition": "StartingPosition",
-            "startingPositionTimestamp": "StartingPositionTimestamp"}, fixed,
-            {"StartingPosition": "TRIM_HORIZON"})
+        self.kafka_esm(rid, fid, event, mark, fixed, "AmazonManagedKafkaEventSourceConfig")
         self.allow(["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"], [arn], amark)
         self.allow(EC2_ACTIONS, ["*"], amark)
+
+    def kafka_esm(self, rid: str, fid: str, event: dict, mark: Mark, fixed: dict,
+                  group_config: str) -> None:
+        """The mapping of an ``msk`` or ``kafka`` event: the settings both share, and the
+        consumer group under the property of that source type."""
+        if event.get("consumerGroupId"):
+            gmark = mark_of(event, "consumerGroupId")
+            fixed[group_config] = (node(gmark, {
+                "ConsumerGroupId": event["consumerGroupId"]}), gmark)
+        self.esm(rid, fid, event, mark, KAFKA_SETTINGS, fixed,
+                 {"StartingPosition": "TRIM_HORIZON"})
 
     def event_kafka(self, key: str, fid: str, event: Any, mark: Mark, index: int,
                     vmark: Mark) -> None:
@@ -720,15 +728,7 @@ class Compiler:
             fixed["SourceAccessConfigurations"] = (configs, mark_of(event, "accessConfigurations"))
         elif access is not None:
             fixed["SourceAccessConfigurations"] = (access, mark_of(event, "accessConfigurations"))
-        if event.get("consumerGroupId"):
-            gmark = mark_of(event, "consumerGroupId")
-            fixed["SelfManagedKafkaEventSourceConfig"] = (node(gmark, {
-                "ConsumerGroupId": event["consumerGroupId"]}), gmark)
-        self.esm(rid, fid, event, mark, {
-            "batchSize": "BatchSize", "maximumBatchingWindow": "MaximumBatchingWindowInSeconds",
-            "enabled": "Enabled", "startingPosition": "StartingPosition",
-            "startingPositionTimestamp": "StartingPositionTimestamp"}, fixed,
-            {"StartingPosition": "TRIM_HORIZON"})
+        self.kafka_esm(rid, fid, event, mark, fixed, "SelfManagedKafkaEventSourceConfig")
         if secrets:
             self.allow(["secretsmanager:GetSecretValue"], secrets, mark)
         if vpc:
