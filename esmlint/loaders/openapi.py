@@ -187,9 +187,12 @@ def _invocation(params: Val, get: Getter) -> str:
     if not (params.known and isinstance(params.value, dict)):
         return "?"
     for key in params.value:
-        if str(key).lower() == INVOCATION_HEADER:
+        name = str(key).lower()
+        if name == INVOCATION_HEADER:
             value = get(params.value, key, params.loc)
             return value.value if value.known and isinstance(value.value, str) else "?"
+        if "x-amz-invocation-type" in name:
+            return "?"  # an HTTP API's parameter mapping (overwrite:header....): not read
     return ""
 
 

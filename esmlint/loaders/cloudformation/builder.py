@@ -1218,7 +1218,7 @@ class Builder:
         if kind == "httpapi" and self.v2_kind(rid) == "websocket":
             return  # WebSocket APIs are not imported from OpenAPI
         if self.resolver.has(props, "DefinitionUri" if sam else "BodyS3Location"):
-            self.model.unlinked.add(kind)
+            self.model.unlinked.update((kind, "openapi"))
         key = "DefinitionBody" if sam else "Body"
         if not self.resolver.has(props, key):
             return
@@ -1227,7 +1227,7 @@ class Builder:
         definition = read_definition(self.resolver.get(props, key), self.resolver.get,
                                      authorizers=not (sam and self.resolver.has(props, "Auth")))
         if definition.unreadable:
-            self.model.unlinked.add(kind)
+            self.model.unlinked.update((kind, "openapi"))
         api_type = "rest" if kind == "api" else "httpapi"
         for found in definition.integrations:
             target = self.lambda_uri(found.uri)

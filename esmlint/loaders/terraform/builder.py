@@ -1365,11 +1365,11 @@ class TfBuilder:
         if is_absent(value):
             return
         document = getattr(body, "document", None)
-        if not value.known and callable(document):
+        if callable(document):  # the same value, with file() and templatefile() read
             value = document("body")
         definition = read_definition(_openapi_document(value), _doc_get)
         if definition.unreadable:
-            self.model.unlinked.add(kind)
+            self.model.unlinked.update((kind, "openapi"))
         api_type = "rest" if kind == "api" else "httpapi"
         for found in definition.integrations:
             target = function_in_uri(found.uri)
