@@ -196,6 +196,15 @@ resource "aws_api_gateway_rest_api" "a" {
         assert not value.known and value.reason, name
 
 
+def test_a_template_that_renders_itself_ends(tmp_path):
+    (tmp_path / "self.tpl").write_text('${templatefile("self.tpl", {})}', encoding="utf-8")
+    bodies = _bodies(tmp_path, 'resource "aws_api_gateway_rest_api" "a" {\n'
+                               '  body = templatefile("self.tpl", {})\n}\n')
+    start = time.perf_counter()
+    value = bodies["aws_api_gateway_rest_api.a"].document("body")
+    assert not value.known and time.perf_counter() - start < 5
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_a_device_named_by_file_is_not_read(tmp_path):
     bodies = _bodies(tmp_path, 'resource "aws_api_gateway_rest_api" "a" {\n'

@@ -1001,6 +1001,7 @@ class _FileFunctions:
 
     def __init__(self, scope: ModuleScope) -> None:
         self.scope = scope
+        self.depth = 0  # templates rendered inside templates (Terraform refuses recursion)
         root = scope
         while root.caller is not None:
             root = root.caller
@@ -1052,13 +1053,21 @@ class _FileFunctions:
         def resolve(name: str, steps: list) -> tuple[Any, int]:
             return Unknown(f"{name} is not a variable of templatefile(\"{path}\")"), len(steps)
 
+        if self.depth >= _MAX_TEMPLATE_DEPTH:
+            return Unknown("templatefile() inside templatefile() nested too deeply")
         evaluator = Evaluator(resolve)
         evaluator.functions = self.functions()
         evaluator.bindings.append(names)
+        self.depth += 1
         try:
             return evaluator.eval(node)
         except RecursionError:
             return Unknown("template nested too deeply")
+        finally:
+            self.depth -= 1
+
+
+_MAX_TEMPLATE_DEPTH = 8
 
 
 def _yamldecode(text: Any) -> Any:
