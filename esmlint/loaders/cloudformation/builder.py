@@ -837,11 +837,12 @@ class Builder:
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, rid: str, kind: str, mode: str, loc: Loc,
-             invoker: str, extra: dict | None = None, outside: str = "") -> None:
-        """A push source of the function ``fn_value`` names. ``outside`` keeps it on an
-        external function when that names none of the template: "sure" when the
-        invoker can only invoke a function (an SNS lambda subscription), "arn" when only
-        a Lambda function ARN shows it is one (a rule target)."""
+             invoker: str, extra: dict | None = None, outside: str = "") -> Source | None:
+        """A push source of the function ``fn_value`` names (returned; None when it names
+        none). ``outside`` keeps it on an external function when that names none of the
+        template: "sure" when the invoker can only invoke a function (an SNS lambda
+        subscription), "arn" when only a Lambda function ARN shows it is one (a rule
+        target)."""
         fn, qualifier = self.find_function(fn_value)
         if fn is None:
             if self.may_be_function(fn_value):
@@ -849,10 +850,11 @@ class Builder:
                 if outside:
                     fn, qualifier = self.outside(fn_value, None, rid, outside == "sure")
             if fn is None:
-                return
+                return None
         source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
                         extra=extra or {})
         self.add_source(fn, source)
+        return source
 
     def bucket(self, rid: str, props: dict) -> None:
         configs = self.resolver.path(props, "NotificationConfiguration.LambdaConfigurations")
@@ -1231,9 +1233,10 @@ class Builder:
         api_type = "rest" if kind == "api" else "httpapi"
         for found in definition.integrations:
             target = self.lambda_uri(found.uri)
-            if target is not None:
-                self.push(target, rid, kind, found.mode, found.loc or self.loc(rid), rid,
-                          found.extra(api_type))
+            source = self.push(target, rid, kind, found.mode, found.loc or self.loc(rid), rid,
+                               found.extra(api_type)) if target is not None else None
+            if source is not None:  # one source per route, declared in the API resource
+                source.id, source.origin = f"{rid} {found.route}", rid
 
     def distribution(self, rid: str, props: dict) -> None:
         """AWS::CloudFront::Distribution Lambda@Edge associations, in the default and every

@@ -1373,9 +1373,11 @@ class TfBuilder:
         api_type = "rest" if kind == "api" else "httpapi"
         for found in definition.integrations:
             target = function_in_uri(found.uri)
-            if target is not None:
-                self.push(target, item, kind, found.mode, found.loc or item.loc, item.address,
-                          found.extra(api_type))
+            source = self.push(target, item, kind, found.mode, found.loc or item.loc,
+                               item.address, found.extra(api_type)) \
+                if target is not None else None
+            if source is not None:  # one source per route, declared in the API resource
+                source.id, source.origin = f"{item.address} {found.route}", item.address
 
     def http_api(self, item: TfResource) -> None:
         """aws_apigatewayv2_api quick create: ``target`` is the function; or its OpenAPI
