@@ -105,6 +105,8 @@ TERRAFORM: dict[str, str] = {
     "AuthType": "authorization_type",
     # API Gateway integrations.
     "TimeoutInMillis": "timeout_milliseconds",
+    # CloudFront Lambda@Edge associations.
+    "LambdaFunctionARN": "lambda_arn",
 }
 
 # A name stands alone: not inside a longer name, an address (``x.Timeout``), an ARN or a

@@ -13,7 +13,8 @@ when a permission lets an asynchronous service, an account or anyone invoke it; 
 role of the template may call `lambda:InvokeFunction` on it; when anything else in the
 template refers to it (another function's environment, a state machine, an exported
 output, a parameter store value...); when some invoker in the template could not be
-linked to its function; when the function has a fixed name while some function's
+linked to its function, or an API's OpenAPI definition could not be read in full (it may
+invoke with `X-Amz-Invocation-Type: 'Event'`); when the function has a fixed name while some function's
 role is defined outside the template; and for a function the template names but does not
 define (its other invokers are where it is defined).
 
@@ -63,7 +64,7 @@ TAGS = ("maintainability", "async")
 
 #: Unlinked invokers that might be an asynchronous invoker of any function.
 UNLINKED = {"s3", "sns", "eventbridge", "scheduler", "logs", "iot", "ses", "codecommit",
-            "config", "cloudformation", "permission", "cognito"}
+            "config", "cloudformation", "permission", "cognito", "openapi"}
 #: Principals of services that only invoke synchronously.
 SYNC_PRINCIPALS = ("apigateway.amazonaws.com", "elasticloadbalancing.amazonaws.com",
                    "cognito-idp.amazonaws.com", "alexa-appkit.amazon.com",

@@ -11,6 +11,19 @@ function, looks for an `AWS::Lambda::Permission` that grants the service princip
 (alias or version), for that source: a `SourceArn` naming another bucket, topic, rule or
 API does not count; wildcards in `SourceArn` do.
 
+API Gateway integrations include the routes of an API's OpenAPI definition
+(`DefinitionBody` / `Body` of `AWS::Serverless::Api`, `AWS::Serverless::HttpApi`,
+`AWS::ApiGateway::RestApi` and `AWS::ApiGatewayV2::Api`; `body` of
+`aws_api_gateway_rest_api` and `aws_apigatewayv2_api`): each
+`x-amazon-apigateway-integration` whose `uri` names a function, and each Lambda
+authorizer (`x-amazon-apigateway-authorizer` with an `authorizerUri`) that a route's
+`security` uses. SAM creates permissions only for the functions' own `Api` / `HttpApi`
+events: a function that the definition names but whose events do not is reported. A
+permission SAM creates for an event on the same API counts for every route of that API.
+A definition esmlint cannot read (`DefinitionUri`, `BodyS3Location`, `Fn::Transform`, a
+Terraform `file()` of a missing file) and a URI built from values it cannot resolve give
+no finding.
+
 It never fires for a SAM event (SAM creates the permission itself), for an API Gateway
 integration that invokes with an IAM role (`Credentials` / `CredentialsArn`), or where
 it cannot see: a permission whose function, principal, action or `SourceArn` cannot be
@@ -52,6 +65,7 @@ When the source targets an alias or version, grant on that same qualified ARN.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+- https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html
 - https://repost.aws/knowledge-center/unable-validate-destination-s3
 """
@@ -284,6 +298,12 @@ def function_label(source: Source) -> str:
 
 def invoker_label(source: Source) -> str:
     label = LABELS.get(source.kind, source.kind)
+    route = source.extra.get("route") if source.extra.get("openapi") else None
+    if isinstance(route, str):  # a route or authorizer of an API's OpenAPI definition
+        if source.extra.get("authorizer"):
+            return (f"Lambda {route} of {label.removeprefix('API Gateway ')} "
+                    f"{source.invoker} (in its OpenAPI definition)")
+        return f"{label} {source.invoker} (route {route} of its OpenAPI definition)"
     if source.extra.get("authorizer"):
         label = f"Lambda authorizer {source.id} of {label.removeprefix('API Gateway ')}"
         return f"{label} {source.invoker}" if source.invoker != source.id else label

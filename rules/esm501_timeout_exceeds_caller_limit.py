@@ -10,11 +10,18 @@ synchronous callers in the template wait for an answer:
 | API Gateway HTTP API integration (`AWS::ApiGatewayV2::Integration`, SAM `HttpApi` event) | `TimeoutInMillis`, default and maximum 30 s |
 | API Gateway WebSocket API integration | `TimeoutInMillis`, default 29 s |
 | Cognito user pool trigger (`LambdaConfig`, SAM `Cognito` event) | 5 s |
+| a route of an API's OpenAPI definition (`x-amazon-apigateway-integration` in `DefinitionBody` / `Body` / Terraform `body`) | its `timeoutInMillis`, else the REST or HTTP API default above |
+| Lambda@Edge viewer-request / viewer-response association (`AWS::CloudFront::Distribution`, `aws_cloudfront_distribution`) | 5 s |
+| Lambda@Edge origin-request / origin-response association | 30 s |
 
 A raised REST integration timeout (Regional and private APIs, by quota increase) is
-taken into account. Lambda authorizers and Cognito's custom sender triggers are not
-checked. Where an API's OpenAPI definition may set `timeoutInMillis` for the route, the
-rule stays silent. Equality passes. One finding per function and caller.
+taken into account; HTTP APIs cannot wait longer than 30 s. Lambda authorizers and
+Cognito's custom sender triggers are not checked. A SAM `Api` / `HttpApi` event on an API
+whose OpenAPI definition the template gives (`DefinitionBody`, `DefinitionUri`) adds no
+route unless the API sets `MergeDefinitions`: SAM only creates its permission, and the
+definition's own integration for the function is the caller that is checked. The Lambda@Edge
+limits are CloudFront's quotas on the function timeout per event type: they cannot be
+raised. Equality passes. One finding per function and caller.
 
 ## Why is this bad?
 The caller gives up first: API Gateway answers *504 Endpoint request timed out* and
@@ -40,6 +47,9 @@ Regional REST API whose quota was raised, set the integration's `TimeoutInMillis
 
 ## References
 - https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+- https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+- https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
+- https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge
 - https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 - https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
 """
@@ -63,6 +73,10 @@ APIS = {
     "websocket": ("API Gateway WebSocket API", 29000),
 }
 COGNITO_MS = 5000
+#: Lambda@Edge event type -> the function timeout CloudFront allows (ms), a quota that
+#: cannot be raised (CloudFront Developer Guide, "Quotas on Lambda@Edge").
+EDGE_MS = {"viewer-request": 5000, "viewer-response": 5000,
+           "origin-request": 30000, "origin-response": 30000}
 #: Cognito triggers not bound by the 5 s answer (they deliver messages, asynchronously).
 COGNITO_SENDERS = ("CustomSMSSender", "CustomEmailSender")
 
@@ -80,6 +94,16 @@ def caller_limit(source) -> tuple[int, str, str] | None:
             return None
         user_pool = source.invoker or source.id
         return COGNITO_MS, f"Cognito user pool {user_pool}", "Cognito waits 5 s for a trigger"
+    if source.kind == "cloudfront":
+        event = source.extra.get("event_type")
+        if not (isinstance(event, Val) and event.known and isinstance(event.value, str)):
+            return None
+        limit = EDGE_MS.get(event.value.lower())
+        if limit is None:
+            return None
+        which = "viewer" if event.value.lower().startswith("viewer") else "origin"
+        return (limit, f"CloudFront distribution {source.invoker}",
+                f"the Lambda@Edge function timeout quota for {which} events")
     if source.kind not in APIS or source.extra.get("authorizer") or source.mode != "sync" \
             or source.extra.get("streamed") or source.extra.get("mode_unknown"):
         return None  # authorizers, asynchronous and streamed integrations wait otherwise
@@ -95,6 +119,8 @@ def caller_limit(source) -> tuple[int, str, str] | None:
         value = timeout.int()
         if value is None:
             return None
+        if source.extra.get("openapi"):
+            return value, caller, f"the timeoutInMillis of its OpenAPI integration is {value}"
         return value, caller, f"its integration TimeoutInMillis is {value}"
     return default_ms, caller, "the default integration timeout"
 
@@ -113,13 +139,21 @@ def check(model, options):
         for (caller, ms), items in seen.items():
             source, (_, _, why) = items[0]
             routes = f" ({len(items)} integrations)" if len(items) > 1 else ""
+            if source.kind == "cloudfront":
+                events = sorted({str(s.extra["event_type"].value) for s, _ in items})
+                routes = (f" ({' and '.join(events)} Lambda@Edge association"
+                          f"{'s' if len(items) > 1 else ''})")
             wait = f"{ms / 1000:g} s"
+            these = "these events" if len(items) > 1 else "this event"
+            effect = (f"CloudFront does not wait longer for {these}, so the request fails "
+                      f"when the function needs the time (and CloudFront may refuse the "
+                      f"association)" if source.kind == "cloudfront"
+                      else "the caller gives up while the function runs on")
             yield report(
                 source.loc,
                 f"function {fn.id} has Timeout {described(fn.timeout, 's')} but {caller}"
-                f"{routes} waits at most {wait} ({why}): the caller gives up while the "
-                f"function runs on. Lower the function Timeout to at most {ms // 1000} s "
-                f"or move the long work out of the request.",
+                f"{routes} waits at most {wait} ({why}): {effect}. Lower the function "
+                f"Timeout to at most {ms // 1000} s or move the long work out of the request.",
                 resource=where(source),
                 function=fn.id,
                 key=f"{fn.id}:{caller}",

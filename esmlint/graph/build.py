@@ -47,7 +47,7 @@ KIND_TITLES = {
     "cloudformation": "CloudFormation custom resource", "config": "AWS Config rule",
     "alb": "Application Load Balancer target group", "ses": "SES receipt rule",
     "codecommit": "CodeCommit trigger", "secretsmanager": "Secrets Manager rotation",
-    "unknown": "resource",
+    "cloudfront": "CloudFront distribution", "unknown": "resource",
 }
 
 #: Model kinds -> the shape family a renderer draws: ``function``, ``store`` (queues,
@@ -62,7 +62,8 @@ SHAPES = {
     **{kind: "bus" for kind in ("sns", "eventbus", "rule", "eventbridge", "schedule",
                                 "scheduler", "logs", "iot", "config", "ses", "codecommit")},
     **{kind: "api" for kind in ("api", "httpapi", "url", "userpool", "cognito", "alexa",
-                                "states", "alb", "cloudformation", "secretsmanager")},
+                                "states", "alb", "cloudformation", "secretsmanager",
+                                "cloudfront")},
     "template": "template", "collapsed": "collapsed",
 }
 

@@ -35,6 +35,7 @@ from ...values import REGION as R
 from ...values import Loc, Sym, Token, Val, default, known, unknown
 from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
+from ..openapi import read_definition
 from ..yaml import MDict, load_json
 from .intrinsics import Resolver
 
@@ -836,11 +837,12 @@ class Builder:
         self.model.permissions.append(perm)
 
     def push(self, fn_value: Val, rid: str, kind: str, mode: str, loc: Loc,
-             invoker: str, extra: dict | None = None, outside: str = "") -> None:
-        """A push source of the function ``fn_value`` names. ``outside`` keeps it on an
-        external function when that names none of the template: "sure" when the
-        invoker can only invoke a function (an SNS lambda subscription), "arn" when only
-        a Lambda function ARN shows it is one (a rule target)."""
+             invoker: str, extra: dict | None = None, outside: str = "") -> Source | None:
+        """A push source of the function ``fn_value`` names (returned; None when it names
+        none). ``outside`` keeps it on an external function when that names none of the
+        template: "sure" when the invoker can only invoke a function (an SNS lambda
+        subscription), "arn" when only a Lambda function ARN shows it is one (a rule
+        target)."""
         fn, qualifier = self.find_function(fn_value)
         if fn is None:
             if self.may_be_function(fn_value):
@@ -848,10 +850,11 @@ class Builder:
                 if outside:
                     fn, qualifier = self.outside(fn_value, None, rid, outside == "sure")
             if fn is None:
-                return
+                return None
         source = Source(f"{rid}", mode, kind, loc, fn, qualifier=qualifier, invoker=invoker,
                         extra=extra or {})
         self.add_source(fn, source)
+        return source
 
     def bucket(self, rid: str, props: dict) -> None:
         configs = self.resolver.path(props, "NotificationConfiguration.LambdaConfigurations")
@@ -1073,8 +1076,17 @@ class Builder:
         return result
 
     def definition_may_set_timeout(self, api: str) -> bool:
-        """Whether the API's own OpenAPI definition may set ``timeoutInMillis``."""
+        """Whether the API's own OpenAPI definition may set ``timeoutInMillis``, or makes
+        the route instead of the SAM event: SAM adds an event's route to a definition the
+        user wrote only with ``MergeDefinitions`` (it creates the event's permission all
+        the same). The routes of such a definition are callers of their own
+        (:meth:`api_definition`)."""
         props = self.props(api)
+        if self.type_of(api).startswith("AWS::Serverless::") and any(
+                self.resolver.has(props, key) for key in ("DefinitionBody", "DefinitionUri")):
+            merge = self.resolver.get(props, "MergeDefinitions")
+            if not (merge.known and str(merge.value).lower() == "true"):
+                return True
         if any(self.resolver.has(props, key) for key in (
                 "DefinitionUri", "BodyS3Location", "Location")):
             return True
@@ -1187,13 +1199,108 @@ class Builder:
         })
 
     def api_v2(self, rid: str, props: dict) -> None:
-        """AWS::ApiGatewayV2::Api quick create: ``Target`` is the function."""
+        """AWS::ApiGatewayV2::Api quick create: ``Target`` is the function; or its
+        OpenAPI ``Body``."""
+        self.api_definition(rid, props)
         target = self.resolver.get(props, "Target")
         if target.absent:
             return
         self.push(target, rid, "httpapi", SYNC, target.loc or self.loc(rid), rid, {
             "api_type": "httpapi", "timeout_ms": unknown("not set", target.loc),
             "credentials": self.resolver.get(props, "CredentialsArn"), "quick_create": True})
+
+    def api_definition(self, rid: str, props: dict) -> None:
+        """The Lambda integrations and authorizers of an API's OpenAPI definition
+        (``DefinitionBody`` / ``Body``; ``DefinitionUri`` / ``BodyS3Location`` are files
+        esmlint does not read: their invokers stay unlinked)."""
+        rtype = self.type_of(rid)
+        sam = rtype.startswith("AWS::Serverless::")
+        kind = "api" if rtype in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi") \
+            else "httpapi"
+        if kind == "httpapi" and self.v2_kind(rid) == "websocket":
+            return  # WebSocket APIs are not imported from OpenAPI
+        if self.resolver.has(props, "DefinitionUri" if sam else "BodyS3Location"):
+            self.model.unlinked.update((kind, "openapi"))
+        key = "DefinitionBody" if sam else "Body"
+        if not self.resolver.has(props, key):
+            return
+        # SAM's Auth.Authorizers may generate the permission of an authorizer the
+        # definition also names: those are left to SAM.
+        definition = read_definition(self.resolver.get(props, key), self.resolver.get,
+                                     authorizers=not (sam and self.resolver.has(props, "Auth")))
+        if definition.unreadable:
+            self.model.unlinked.update((kind, "openapi"))
+        api_type = "rest" if kind == "api" else "httpapi"
+        for found in definition.integrations:
+            target = self.lambda_uri(found.uri)
+            source = self.push(target, rid, kind, found.mode, found.loc or self.loc(rid), rid,
+                               found.extra(api_type)) if target is not None else None
+            if source is not None:  # one source per route, declared in the API resource
+                source.id, source.origin = f"{rid} {found.route}", rid
+
+    def distribution(self, rid: str, props: dict) -> None:
+        """AWS::CloudFront::Distribution Lambda@Edge associations, in the default and every
+        other cache behavior: synchronous callers (spec D; ESM501, ESM504)."""
+        config = self.resolver.get(props, "DistributionConfig")
+        if not (config.known and isinstance(config.value, dict)):
+            if not config.absent:
+                self.model.unlinked.add("cloudfront")
+            return
+        behaviors = [self.resolver.get(config.value, "DefaultCacheBehavior", config.loc)]
+        others = self.resolver.get(config.value, "CacheBehaviors", config.loc)
+        if others.known and isinstance(others.value, list):
+            behaviors += [self.resolver.get(others.value, i, others.loc)
+                          for i in range(len(others.value))]
+        elif not others.absent:
+            self.model.unlinked.add("cloudfront")
+        for behavior in behaviors:
+            if behavior.absent:
+                continue
+            found = self.resolver.get(behavior.value, "LambdaFunctionAssociations",
+                                      behavior.loc) if behavior.known else behavior
+            entries = found.value if found.known and isinstance(found.value, list) else None
+            if entries is None:
+                if not found.absent:
+                    self.model.unlinked.add("cloudfront")
+                continue
+            for index in range(len(entries)):
+                entry = self.resolver.get(entries, index, found.loc)
+                if not (entry.known and isinstance(entry.value, dict)):
+                    self.model.unlinked.add("cloudfront")
+                    continue
+                arn = self.resolver.get(entry.value, "LambdaFunctionARN", entry.loc)
+                if arn.absent:
+                    continue
+                fn, qualifier = self.edge_function(arn)
+                if fn is None:
+                    self.model.unlinked.add("cloudfront")
+                    fn, qualifier = self.outside(arn, entry.value.get("LambdaFunctionARN"),
+                                                 rid)
+                    if fn is None:
+                        continue
+                self.add_source(fn, Source(
+                    rid, SYNC, "cloudfront", entry.loc or self.loc(rid), fn,
+                    qualifier=qualifier, invoker=rid, extra={
+                        "event_type": self.resolver.get(entry.value, "EventType", entry.loc),
+                        "edge_arn": arn}))
+
+    def edge_function(self, arn: Val) -> tuple[Function | None, str]:
+        """The function a Lambda@Edge association names and its qualifier, also for
+        ``!Sub ${Fn.Arn}:${FnVersion.Version}`` (a version of the template)."""
+        fn, qualifier = self.find_function(arn)
+        if fn is not None or not (arn.known and isinstance(arn.value, Sym)):
+            return fn, qualifier
+        parts = arn.value.parts
+        if len(parts) == 3 and parts[1] == ":" and all(
+                isinstance(p, Token) and p.kind == "attr" for p in (parts[0], parts[2])):
+            head, tail = parts[0], parts[2]
+            res = self.model.resources.get(tail.ref)
+            if head.name == "Arn" and tail.name == "Version" and res is not None and \
+                    res.kind == "version":
+                found, _ = self.find_function(res.get("function"))
+                if found is not None and found is self.model.function(head.ref):
+                    return found, "version"
+        return None, ""
 
     def target_group(self, rid: str, props: dict) -> None:
         """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda."""
@@ -1538,6 +1645,10 @@ _LINKERS = {
     "AWS::ApiGatewayV2::Authorizer": Builder.api_authorizer,
     "AWS::ApiGatewayV2::Integration": Builder.api_v2_integration,
     "AWS::ApiGatewayV2::Api": Builder.api_v2,
+    "AWS::ApiGateway::RestApi": Builder.api_definition,
+    "AWS::CloudFront::Distribution": Builder.distribution,
+    "AWS::Serverless::Api": Builder.api_definition,
+    "AWS::Serverless::HttpApi": Builder.api_definition,
     "AWS::ElasticLoadBalancingV2::TargetGroup": Builder.target_group,
     "AWS::Cognito::UserPool": Builder.user_pool,
     "AWS::SES::ReceiptRule": Builder.receipt_rule,

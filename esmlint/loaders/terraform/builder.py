@@ -49,6 +49,7 @@ from ...values import PARTITION as P
 from ...values import REGION as R
 from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
+from ..openapi import NotADocument, function_in_uri, parse_document, read_definition
 from ..yaml import load_json
 from .expressions import JsonDoc, Unknown, contains_unknown
 
@@ -1351,14 +1352,100 @@ class TfBuilder:
                       "credentials": body.get("credentials_arn"),
                   })
 
+    def rest_api(self, item: TfResource) -> None:
+        """aws_api_gateway_rest_api: the integrations of its OpenAPI ``body``."""
+        self.api_definition(item, "api")
+
+    def api_definition(self, item: TfResource, kind: str) -> None:
+        """The Lambda integrations and authorizers of an API's OpenAPI ``body``: a JSON or
+        YAML string, ``jsonencode(...)``, or ``file()`` / ``templatefile()`` of a file
+        beside the configuration where the front end can read it (``document``)."""
+        body = item.body
+        value = body.get("body")
+        if is_absent(value):
+            return
+        document = getattr(body, "document", None)
+        if callable(document):  # the same value, with file() and templatefile() read
+            value = document("body")
+        definition = read_definition(_openapi_document(value), _doc_get)
+        if definition.unreadable:
+            self.model.unlinked.update((kind, "openapi"))
+        api_type = "rest" if kind == "api" else "httpapi"
+        for found in definition.integrations:
+            target = function_in_uri(found.uri)
+            source = self.push(target, item, kind, found.mode, found.loc or item.loc,
+                               item.address, found.extra(api_type)) \
+                if target is not None else None
+            if source is not None:  # one source per route, declared in the API resource
+                source.id, source.origin = f"{item.address} {found.route}", item.address
+
     def http_api(self, item: TfResource) -> None:
-        """aws_apigatewayv2_api quick create: ``target`` is the function."""
+        """aws_apigatewayv2_api quick create: ``target`` is the function; or its OpenAPI
+        ``body`` (HTTP APIs only: WebSocket APIs are not imported)."""
+        if self.v2_kind(self.model.resources.get(item.address)) == "httpapi":
+            self.api_definition(item, "httpapi")
         target = item.body.get("target")
         if is_absent(target):
             return
         self.push(target, item, "httpapi", SYNC, item.loc, item.address, {
             "api_type": "httpapi", "timeout_ms": unknown(NOT_SET, item.loc),
             "credentials": item.body.get("credentials_arn"), "quick_create": True})
+
+    def distribution(self, item: TfResource) -> None:
+        """aws_cloudfront_distribution ``lambda_function_association`` blocks of its
+        default and ordered cache behaviors: Lambda@Edge, synchronous callers."""
+        behaviors: list = []
+        for name in ("default_cache_behavior", "ordered_cache_behavior"):
+            blocks = item.body.blocks(name)
+            if isinstance(blocks, Val):
+                self.model.unlinked.add("cloudfront")
+                continue
+            behaviors += blocks
+        for behavior in behaviors:
+            associations = behavior.blocks("lambda_function_association")
+            if isinstance(associations, Val):
+                self.model.unlinked.add("cloudfront")
+                continue
+            for block in associations:
+                arn = block.get("lambda_arn")
+                if is_absent(arn):
+                    continue
+                fn, qualifier = self.edge_function(arn)
+                if fn is None:
+                    self.model.unlinked.add("cloudfront")
+                    fn, qualifier = self.outside(arn, _written(block, "lambda_arn"), item)
+                    if fn is None:
+                        continue
+                source = Source(item.address, SYNC, "cloudfront", arn.loc or block.loc, fn,
+                                qualifier=qualifier, invoker=item.address,
+                                extra={"event_type": block.get("event_type"), "edge_arn": arn})
+                if item.conditional:
+                    source.extra["conditional"] = item.conditional
+                fn.sources.append(source)
+
+    def edge_function(self, arn: Val) -> tuple[Function | None, str]:
+        """The function a Lambda@Edge association names and its qualifier: ``qualified_arn``
+        (and ``"${...arn}:${...version}"``) is a version only when the function sets
+        ``publish = true``; otherwise it is ``$LATEST``."""
+        fn, qualifier = self.find_function(arn)
+        parts = arn.value.parts if arn.known and isinstance(arn.value, Sym) else ()
+        if fn is None and len(parts) == 3 and parts[1] == ":" and all(
+                isinstance(p, Token) and p.kind == "attr" for p in (parts[0], parts[2])):
+            head, tail = parts[0], parts[2]
+            found = self.function_at(head.ref)
+            if found is not None and head.ref == tail.ref and head.name == "arn" and \
+                    tail.name == "version":
+                fn, qualifier = found, "version"
+        if fn is not None and qualifier == "version" and not fn.external:
+            publish = fn.props.get("Publish")
+            flag = literal(publish) if publish is not None else None
+            if isinstance(flag, str):
+                flag = {"true": True, "false": False}.get(flag.lower())
+            if flag is False:
+                return fn, "$LATEST"
+            if flag is not True:
+                return fn, "?"
+        return fn, qualifier
 
     def authorizer(self, item: TfResource) -> None:
         body = item.body
@@ -1426,6 +1513,43 @@ class TfBuilder:
             self.push(target, item, "alb", SYNC, item.loc, group)
 
 
+def _openapi_document(value: Val) -> Val:
+    """An OpenAPI ``body`` argument as a document (plain containers), or Unknown."""
+    if not value.known:
+        return value
+    body = value.value
+    if isinstance(body, JsonDoc):
+        body = body.value
+    if isinstance(body, (str, Sym)):
+        try:
+            body = parse_document(body)
+        except NotADocument as exc:
+            return unknown(f"the OpenAPI body is {exc}", value.loc)
+    if isinstance(body, Unknown):
+        return unknown(body.reason, value.loc)
+    return known(body, value.loc)
+
+
+def _doc_get(container: Any, key: Any, loc: Loc | None) -> Val:
+    """One key of a decoded Terraform document, located at the argument (Terraform values
+    carry no position of their own)."""
+    if isinstance(container, JsonDoc):
+        container = container.value
+    if isinstance(container, dict) and key in container:
+        item = container[key]
+    elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
+        item = container[key]
+    else:
+        return unknown(NOT_SET, loc)
+    if isinstance(item, JsonDoc):
+        item = item.value
+    if isinstance(item, Unknown):
+        return unknown(item.reason, loc)
+    if item is None:
+        return unknown(NOT_SET, loc)
+    return known(item, loc)
+
+
 def _scope(address: str) -> str:
     """The module path of an address (``module.a.module.b.``), "" in the root module."""
     pieces = address.split(".")
@@ -1478,6 +1602,8 @@ _LINKERS = {
     "aws_cognito_user_pool": TfBuilder.user_pool,
     "aws_lambda_function_recursion_config": TfBuilder.recursion_config,
     "aws_apigatewayv2_api": TfBuilder.http_api,
+    "aws_api_gateway_rest_api": TfBuilder.rest_api,
+    "aws_cloudfront_distribution": TfBuilder.distribution,
     "aws_api_gateway_authorizer": TfBuilder.authorizer,
     "aws_apigatewayv2_authorizer": TfBuilder.authorizer,
     "aws_ses_receipt_rule": TfBuilder.receipt_rule,

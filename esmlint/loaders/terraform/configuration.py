@@ -61,6 +61,7 @@ from .expressions import (
     Unknown,
     Var,
     contains_sym,
+    parse_template,
 )
 from .hcl import HclAttr, HclBlock, TfSyntaxError
 
@@ -180,6 +181,26 @@ class ConfigBody:
             return unknown(NOT_SET, attr.loc)
         return known(value, self.noted(attr))
 
+    def document(self, name: str) -> Val:
+        """Like :meth:`get`, with ``file()``, ``templatefile()`` and ``yamldecode()``
+        evaluated as Terraform would, reading files from disk: for arguments that hold a
+        whole document written beside the configuration (an API's OpenAPI ``body``).
+        Only these arguments read files, so no other value changes."""
+        attr = self.block.attr(name)
+        if attr is None:
+            return unknown(NOT_SET, self.loc)
+        loader = self.scope.loader
+        loader.reading_files += 1
+        try:
+            value = self.scope.evaluate(attr, self.bindings)
+        finally:
+            loader.reading_files -= 1
+        if isinstance(value, Unknown):
+            return unknown(value.reason, attr.loc)
+        if value is None:
+            return unknown(NOT_SET, attr.loc)
+        return known(value, attr.loc)
+
     def noted(self, attr: Any) -> Loc:
         """The argument's location, noted with the variable default it takes its value
         from when it is just ``var.NAME`` (messages then say where to look)."""
@@ -297,6 +318,8 @@ class ModuleScope:
         except RecursionError:
             return Unknown("expression nested too deeply")
         evaluator = Evaluator(self.resolve)
+        if self.loader.reading_files:
+            evaluator.functions = _FileFunctions(self).functions()
         if bindings:
             evaluator.bindings.append(bindings)
         try:
@@ -317,6 +340,8 @@ class ModuleScope:
         return value if isinstance(value, str) else None
 
     def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if self.loader.reading_files:  # values that read files are kept apart
+            key = (*key, "files")
         if key in self.cache:
             value = self.cache[key]
             if value is _ACTIVE:
@@ -350,6 +375,8 @@ class ModuleScope:
         if name in ("count", "each"):
             return Unknown(f"{name}.{first or ''} differs per instance"), len(steps)
         if name == "path":
+            if self.loader.reading_files:
+                return _FileFunctions(self).path(first), 1
             return ".", 1
         if name == "terraform":
             return ("default" if first == "workspace" else Unknown("terraform.*")), 1
@@ -585,6 +612,8 @@ class ModuleLoader:
         self.hints = hints
         self.files: dict[str, FileSet] = {}
         self.manifests: dict[str, dict[str, str]] = {}
+        #: Above 0 while a document argument is evaluated (:meth:`ConfigBody.document`).
+        self.reading_files = 0
 
     def files_of(self, directory: str) -> FileSet:
         key = os.path.normcase(os.path.abspath(directory))
@@ -957,6 +986,101 @@ class ConfigResult:
     resources: list[TfResource]
     hints: Hints
     errors: list[tuple[str, TfSyntaxError]]
+
+
+class _FileFunctions:
+    """``file()``, ``templatefile()`` and ``yamldecode()`` for one module scope.
+
+    Terraform resolves a relative path against the directory it runs in (the root module)
+    and ``path.module`` is the module's directory relative to it, so ``file("${path.module}
+    /api.yaml")`` reads the file beside the module's code. Files are read through
+    :func:`esmlint.reading.read_text` (regular files only, within the size limit); one
+    that cannot be read, a template with directives (``%{ if }``) or variables that cannot
+    be known make the value Unknown.
+    """
+
+    def __init__(self, scope: ModuleScope) -> None:
+        self.scope = scope
+        self.depth = 0  # templates rendered inside templates (Terraform refuses recursion)
+        root = scope
+        while root.caller is not None:
+            root = root.caller
+        self.root = root.directory
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        from .expressions import FUNCTIONS
+
+        return {**FUNCTIONS, "file": self.file, "templatefile": self.template,
+                "yamldecode": _yamldecode}
+
+    def path(self, name: str | None) -> Any:
+        if name == "module":
+            relative = os.path.relpath(self.scope.directory, self.root)
+            return "." if relative == "." else relative.replace(os.sep, "/")
+        if name in ("root", "cwd"):
+            return "."
+        return Unknown(f"path.{name} is not known")
+
+    def read(self, path: Any, function: str) -> Any:
+        if isinstance(path, Unknown):
+            return path
+        if not isinstance(path, str):
+            return Unknown(f"{function}() of a path known only at apply time")
+        full = path if os.path.isabs(path) else os.path.join(self.root, path)
+        try:
+            return read_text(full)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            return Unknown(f"{function}(\"{path}\") cannot be read ({reason})")
+
+    def file(self, path: Any) -> Any:
+        return self.read(path, "file")
+
+    def template(self, path: Any, variables: Any = None) -> Any:
+        text = self.read(path, "templatefile")
+        if isinstance(text, Unknown):
+            return text
+        if isinstance(variables, Unknown):
+            return variables
+        if variables is not None and not isinstance(variables, dict):
+            return Unknown("templatefile() variables are not a map")
+        try:
+            node = parse_template(text)
+        except (HclError, RecursionError) as exc:
+            return Unknown(f"templatefile(\"{path}\") is not a template esmlint reads ({exc})")
+        names = dict(variables or {})
+
+        def resolve(name: str, steps: list) -> tuple[Any, int]:
+            return Unknown(f"{name} is not a variable of templatefile(\"{path}\")"), len(steps)
+
+        if self.depth >= _MAX_TEMPLATE_DEPTH:
+            return Unknown("templatefile() inside templatefile() nested too deeply")
+        evaluator = Evaluator(resolve)
+        evaluator.functions = self.functions()
+        evaluator.bindings.append(names)
+        self.depth += 1
+        try:
+            return evaluator.eval(node)
+        except RecursionError:
+            return Unknown("template nested too deeply")
+        finally:
+            self.depth -= 1
+
+
+_MAX_TEMPLATE_DEPTH = 8
+
+
+def _yamldecode(text: Any) -> Any:
+    if isinstance(text, Unknown):
+        return text
+    if not isinstance(text, str):
+        return Unknown("yamldecode() of a value known only at apply time")
+    from ..yaml import DecodeError, decode, unmarked
+
+    try:
+        return unmarked(decode(text))
+    except DecodeError as exc:
+        return Unknown(f"yamldecode(): {exc.message}")
 
 
 def evaluate_module(directory: str, blocks: list, tfvars: dict | None = None) -> ConfigResult:

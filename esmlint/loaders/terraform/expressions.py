@@ -704,6 +704,8 @@ class Evaluator:
     def __init__(self, resolve: Resolve) -> None:
         self.resolve = resolve
         self.bindings: list[dict[str, Any]] = []
+        #: The functions evaluated; a caller may add some (``file()`` for documents).
+        self.functions: dict[str, Callable[..., Any]] = FUNCTIONS
         self.steps = 0
         self._sizes: dict[int, tuple[Any, int]] = {}
 
@@ -996,7 +998,7 @@ class Evaluator:
             if not isinstance(last, list):
                 return Unknown("expanded argument is not a list")
             args.extend(last)
-        function = FUNCTIONS.get(name)
+        function = self.functions.get(name)
         if function is None:
             return Unknown(f"function {name}() is not evaluated by esmlint")
         try:
