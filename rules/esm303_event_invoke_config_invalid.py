@@ -95,11 +95,9 @@ def check(model, options):
                     function=fn.id,
                     key=f"{fn.id}:{config.id}:{prop}",
                     fix=f"the value is chosen by Fn::If ({condition})" if condition else
-                    fixes.safe(f"set {prop} of {_name(config)} to "
-                               f"{fixes.nearest(number, low, high)}",
-                               fixes.set_property(config.loc, prop, value,
-                                                  fixes.nearest(number, low, high),
-                                                  shared_ok=True)),
+                    fixes.clamp_fix(f"set {prop} of {_name(config)} to {{value}}",
+                                    config.loc, prop, value, number, low, high,
+                                    shared_ok=True),
                 )
     groups: dict[tuple[int, str], list] = {}
     for config in model.invoke_configs:

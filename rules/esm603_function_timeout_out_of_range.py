@@ -65,9 +65,6 @@ def check(model, options):
                 function=fn.id,
                 key=f"{fn.id}:{condition}",
                 fix=f"the Timeout is chosen by Fn::If ({condition})" if condition else
-                fixes.safe(f"set Timeout of function {fn.id} to "
-                           f"{fixes.nearest(number, 1, 900)}",
-                           fixes.set_property(fn.loc, "Timeout", value,
-                                              fixes.nearest(number, 1, 900),
-                                              shared_ok=True)),
+                fixes.clamp_fix(f"set Timeout of function {fn.id} to {{value}}", fn.loc,
+                                "Timeout", value, number, 1, 900, shared_ok=True),
             )

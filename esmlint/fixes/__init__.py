@@ -194,8 +194,26 @@ def set_property(owner: Loc | None, name: str, current: Val, new: Any, what: str
 
 
 def nearest(number: float, low: float, high: float) -> int:
-    """The whole number within ``low``..``high`` nearest to ``number`` (halves round up)."""
+    """The whole number within ``low``..``high`` nearest to ``number`` (halves round up;
+    infinities go to the bound on their side). Not a number (NaN) raises ValueError:
+    nothing is nearest to it."""
     import math
 
+    if math.isnan(number):
+        raise ValueError("NaN has no nearest value")
+    if math.isinf(number):
+        return int(high if number > 0 else low)
     whole = math.floor(number + 0.5)
     return int(min(max(whole, low), high))
+
+
+def clamp_fix(message: str, owner: Loc | None, name: str, current: Val, number: float,
+              low: float, high: float, *, shared_ok: bool = False) -> Fix | str:
+    """The safe fix that brings ``current`` (read as ``number``) to the nearest whole
+    number from ``low`` to ``high``; ``message`` is formatted with ``{value}``."""
+    try:
+        value = nearest(number, low, high)
+    except ValueError:
+        return f"{name} is not a number"
+    return safe(message.format(value=value),
+                set_property(owner, name, current, value, shared_ok=shared_ok))

@@ -87,7 +87,7 @@ class HclText:
         if match is None:
             return None
         word = match.group(1)
-        closing = re.compile(r"^[ \t]*" + re.escape(word) + r"[ \t]*$", re.MULTILINE)
+        closing = re.compile(r"^[ \t]*" + re.escape(word) + r"[ \t]*(?=\r?$)", re.MULTILINE)
         found = closing.search(self.text, match.end())
         if found is None:
             return len(self.text)

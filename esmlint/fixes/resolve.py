@@ -59,6 +59,9 @@ class Resolver:
                     edits = self.edits(fix.changes)
                 except NoFix as exc:
                     reason = str(exc)
+                except Exception as exc:  # noqa: BLE001 - a writer's bug costs the fix only
+                    reason = (f"internal error while making the fix: {type(exc).__name__}: "
+                              f"{exc} — please report this bug")
                 else:
                     fix.edits = tuple(self.positioned(edit) for edit in dict.fromkeys(edits))
                     continue

@@ -95,6 +95,9 @@ class Tree:
         except yaml.YAMLError as exc:
             raise NoFix(f"the file does not parse ({exc})") from None
         self.unit = self._unit()
+        #: One step of indentation as text: a tab in JSON indented with tabs.
+        self.unit_text = "\t" if json_syntax and re.search(r"^\t+\"", text, re.MULTILINE) \
+            else " " * self.unit
         self.short_tags = not json_syntax and _uses_short_tags(text)
 
     # -- building --------------------------------------------------------------------
@@ -172,15 +175,18 @@ class Tree:
         parent, index = found
         return parent.items[index]
 
-    def value(self, node: Node, depth: int = 0) -> Any:
-        """What a node decodes to, with intrinsic functions in their long form."""
-        if depth > 50:
-            raise NoFix("the value nests too deeply to check")
+    def value(self, node: Node, depth: int = 0, budget: list[int] | None = None) -> Any:
+        """What a node decodes to, with intrinsic functions in their long form. Bounded:
+        aliases can make a small text an enormous value, which is then not checked."""
+        budget = budget if budget is not None else [10_000]
+        budget[0] -= 1
+        if depth > 50 or budget[0] < 0:
+            raise NoFix("the value is too large to check")
         if node.kind == "alias":
             target = self.anchors.get(node.text)
             if target is None:
                 raise NoFix("an alias to an unknown anchor")
-            return self.value(target, depth + 1)
+            return self.value(target, depth + 1, budget)
         wrap = None
         if node.tag and node.tag.startswith("!") and len(node.tag) > 1:
             wrap = _INTRINSICS.get(node.tag[1:])
@@ -191,11 +197,17 @@ class Tree:
                 return {wrap: node.text}
             return _scalar(node)
         if node.kind == "map":
-            result: Any = {self.value(k, depth + 1): self.value(v, depth + 1)
+            result: Any = {self.value(k, depth + 1, budget): self.value(v, depth + 1, budget)
                            for k, v in node.items}
         else:
-            result = [self.value(item, depth + 1) for item in node.items]
+            result = [self.value(item, depth + 1, budget) for item in node.items]
         return {wrap: result} if wrap else result
+
+    def pad(self, node: Node) -> str:
+        """The whitespace before ``node`` on its line (spaces for its column otherwise)."""
+        start = max(self.text.rfind("\n", 0, node.start), self.text.rfind("\r", 0, node.start))
+        head = self.text[start + 1:node.start]
+        return head if not head.strip() else " " * (node.column - 1)
 
     def end_of(self, node: Node) -> tuple[int, bool]:
         """Where text that follows ``node`` (block style) goes: (offset, at line start).
@@ -387,18 +399,18 @@ def yaml_item(item: Any, indent: int, unit: int, short: bool, gap: int = 1) -> l
     return [lead + yaml_inline(item, short)]
 
 
-def json_value(value: Any, indent: int, unit: int, multiline: bool, eol: str) -> str:
+def json_value(value: Any, indent: str, unit: str, multiline: bool, eol: str) -> str:
     """A value in JSON; objects and arrays over several lines when ``multiline``, the
-    closing bracket at ``indent`` and the members one ``unit`` further."""
+    closing bracket after ``indent`` and the members one ``unit`` further."""
     if not multiline or not isinstance(value, (dict, list)) or not value:
         return json.dumps(value, ensure_ascii=False)
-    inner = " " * (indent + unit)
+    inner = indent + unit
     if isinstance(value, dict):
         members = [f"{inner}{json.dumps(k, ensure_ascii=False)}: "
-                   f"{json_value(v, indent + unit, unit, True, eol)}" for k, v in value.items()]
-        return "{" + eol + ("," + eol).join(members) + eol + " " * indent + "}"
-    items = [inner + json_value(v, indent + unit, unit, True, eol) for v in value]
-    return "[" + eol + ("," + eol).join(items) + eol + " " * indent + "]"
+                   f"{json_value(v, inner, unit, True, eol)}" for k, v in value.items()]
+        return "{" + eol + ("," + eol).join(members) + eol + indent + "}"
+    items = [inner + json_value(v, inner, unit, True, eol) for v in value]
+    return "[" + eol + ("," + eol).join(items) + eol + indent + "]"
 
 
 def scalar_like(tree: Tree, node: Node, new: Any) -> str:
@@ -531,13 +543,13 @@ class Writer:
         return offset, offset, eol + eol.join(lines)
 
     def add_item(self, sequence: Node, item: Any) -> tuple[int, int, str]:
-        tree, text, eol = self.tree, self.tree.text, self.tree.eol
+        tree, eol = self.tree, self.tree.eol
         if sequence.flow:
             rendered = json.dumps(item, ensure_ascii=False) if tree.json else \
                 yaml_inline(item, tree.short_tags, True)
             if tree.json and self._multiline(sequence):
-                column = sequence.items[-1].column - 1
-                rendered = json_value(item, column, tree.unit, True, eol)
+                rendered = json_value(item, tree.pad(sequence.items[-1]), tree.unit_text,
+                                      True, eol)
             return self._flow_add(sequence, [rendered])
         if not sequence.items:
             raise NoFix("an empty block sequence")
@@ -548,16 +560,15 @@ class Writer:
         offset, at_line_start = tree.end_of(sequence)
         if at_line_start:
             return offset, offset, eol.join(lines) + eol
-        del text
         return offset, offset, eol + eol.join(lines)
 
     def _flow_entry(self, key: str, value: Any, mapping: Node) -> str:
         tree = self.tree
         if tree.json:
             multiline = self._multiline(mapping)
-            column = mapping.items[-1][0].column - 1 if mapping.items else 0
+            pad = tree.pad(mapping.items[-1][0]) if mapping.items else ""
             return (f"{json.dumps(key, ensure_ascii=False)}: "
-                    f"{json_value(value, column, tree.unit, multiline, tree.eol)}")
+                    f"{json_value(value, pad, tree.unit_text, multiline, tree.eol)}")
         return f"{yaml_scalar(key, True)}: {yaml_inline(value, tree.short_tags, True)}"
 
     def _multiline(self, collection: Node) -> bool:
@@ -578,7 +589,7 @@ class Writer:
         end = last_value.end
         if self._multiline(collection):
             first = last[0] if collection.kind == "map" else last
-            separator = "," + eol + " " * (first.column - 1)
+            separator = "," + eol + self.tree.pad(first)
         else:
             separator = ", "
         return end, end, "".join(separator + item for item in rendered)

@@ -63,8 +63,7 @@ def fixes_line(summary: Summary) -> str:
     if summary.fixable:
         parts.append(f"{summary.fixable} fixable with --fix")
     if summary.unsafe_fixable:
-        parts.append(f"{summary.unsafe_fixable} {'more ' if parts else ''}fixable with "
-                     "--fix --unsafe-fixes")
+        parts.append(f"{summary.unsafe_fixable} fixable with --fix --unsafe-fixes")
     return "; ".join(parts) + "." if parts else ""
 
 
