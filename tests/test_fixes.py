@@ -528,3 +528,19 @@ def test_json_indented_with_tabs_stays_so(tmp_path: Path) -> None:
     after = _fixed_text(tmp_path, "template.json", text.encode()).decode()
     assert after == text.replace('"QueueName": "jobs"\n',
                                  '"QueueName": "jobs",\n\t\t\t\t"VisibilityTimeout": 360\n')
+
+
+def test_minified_json_stays_minified(tmp_path: Path) -> None:
+    document = {"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Worker": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "i.h", "Timeout": 60, "Code": {"ZipFile": "x"},
+            "Role": "arn:aws:iam::123456789012:role/worker"}},
+        "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": {"Ref": "Worker"}, "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]},
+            "BatchSize": 50}}}}
+    text = json.dumps(document, separators=(",", ":"))
+    after = _fixed_text(tmp_path, "template.json", text.encode()).decode()
+    assert after == text.replace('"AWS::SQS::Queue"}', '"AWS::SQS::Queue","Properties":'
+                                 '{"VisibilityTimeout":361}}').replace(
+        '"BatchSize":50}', '"BatchSize":50,"MaximumBatchingWindowInSeconds":1}')

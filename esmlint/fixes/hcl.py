@@ -145,6 +145,12 @@ class HclText:
                 i += 1
         raise NoFix(f"no block starts at line {line}")
 
+    def block_type(self, line: int, column: int) -> str:
+        """The type of the block that starts at the position (``resource``, ``module``)."""
+        start, end = self.line_span(line)
+        found = re.match(r"[ \t]*([A-Za-z_][\w-]*)", self.text[start:end])
+        return found.group(1) if found else ""
+
     def arguments(self, open_: int, close: int) -> list[tuple[str, int, int]]:
         """The block's own arguments (not those of nested blocks): name, start and end
         (before the line break that ends it)."""
@@ -269,6 +275,10 @@ class HclWriter:
         """Add ``name = value`` lines to the block that starts at the position, after its
         last argument (before its nested blocks)."""
         hcl, text = self.hcl, self.hcl.text
+        kind = hcl.block_type(line, column)
+        if kind != "resource":
+            raise NoFix(f"the block at line {line} is a {kind or 'block'}, not a resource: "
+                        "its arguments are not the resource's")
         open_, close = hcl.block(line, column)
         arguments = hcl.arguments(open_, close)
         for name, _ in items:

@@ -148,6 +148,10 @@ class Resolver:
               ) -> tuple[str, ...]:
         """Where a property sits below what is declared at ``owner``, in the file's names."""
         if kind == "tf.json":
+            where = writer.tree.path(node)
+            if len(where) != 3 or where[0] != "resource":
+                raise NoFix(f"{'.'.join(where) or 'the block'} is not a resource: its "
+                            "arguments are not the resource's")
             return (terraform_name(name),)
         if "Type" in node.keys():  # a CloudFormation resource or a SAM event
             return ("Properties", *name.split("."))

@@ -89,6 +89,8 @@ class Tree:
         self.root: Node | None = None
         #: (line, column) of a key -> (the mapping, the entry's index)
         self.keys: dict[tuple[int, int], tuple[Node, int]] = {}
+        #: id of a collection -> (the collection holding it, its key there, or None)
+        self.parents: dict[int, tuple[Node, Node | None]] = {}
         self.anchors: dict[str, Node] = {}
         try:
             self._build()
@@ -99,6 +101,7 @@ class Tree:
         self.unit_text = "\t" if json_syntax and re.search(r"^\t+\"", text, re.MULTILINE) \
             else " " * self.unit
         self.short_tags = not json_syntax and _uses_short_tags(text)
+        self.item_separator, self.key_separator = self._separators()
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
@@ -142,12 +145,14 @@ class Tree:
                 parent, pending = stack[-1]
                 if parent.kind == "seq":
                     parent.items.append(node)
+                    self.parents[id(node)] = (parent, None)
                 elif not pending:
                     pending.append(node)
                 else:
                     key = pending.pop()
                     parent.items.append((key, node))
                     self.keys[(key.line, key.column)] = (parent, len(parent.items) - 1)
+                    self.parents[id(node)] = (parent, key)
         finally:
             loader.dispose()
         for anchored in list(self.anchors.values()):
@@ -165,6 +170,23 @@ class Tree:
                     if first.line > key.line and first.column > key.column:
                         return first.column - key.column
         return 2
+
+    def _separators(self) -> tuple[str, str]:
+        """How one-line flow collections separate items (``", "`` or ``","``) and a key from
+        its value (``": "`` or ``":"``), as the file writes them (minified JSON)."""
+        text = self.text
+        for node in _walk(self.root):
+            if node.kind != "map" or not node.flow or len(node.items) < 2:
+                continue
+            (_, first), (second, _) = node.items[0], node.items[1]
+            if second.line != first.line:
+                continue
+            between = text[first.end:second.start]
+            key, value = node.items[0]
+            colon = text[key.end:value.start]
+            if between.strip() == "," and colon.strip() == ":":
+                return between, colon
+        return ", ", ": "
 
     # -- reading ---------------------------------------------------------------------
     def entry(self, line: int, column: int) -> tuple[Node, Node]:
@@ -202,6 +224,20 @@ class Tree:
         else:
             result = [self.value(item, depth + 1, budget) for item in node.items]
         return {wrap: result} if wrap else result
+
+    def path(self, node: Node) -> list[str]:
+        """The keys from the document's root to ``node`` (an item of a list counts as
+        "[]")."""
+        keys: list[str] = []
+        current = node
+        for _ in range(1000):
+            found = self.parents.get(id(current))
+            if found is None:
+                break
+            parent, key = found
+            keys.append(key.text if key is not None else "[]")
+            current = parent
+        return list(reversed(keys))
 
     def pad(self, node: Node) -> str:
         """The whitespace before ``node`` on its line (spaces for its column otherwise)."""
@@ -567,8 +603,9 @@ class Writer:
         if tree.json:
             multiline = self._multiline(mapping)
             pad = tree.pad(mapping.items[-1][0]) if mapping.items else ""
-            return (f"{json.dumps(key, ensure_ascii=False)}: "
-                    f"{json_value(value, pad, tree.unit_text, multiline, tree.eol)}")
+            colon = ": " if multiline else tree.key_separator
+            rendered = json_value(value, pad, tree.unit_text, multiline, tree.eol)
+            return f"{json.dumps(key, ensure_ascii=False)}{colon}{_compact(rendered, tree)}"
         return f"{yaml_scalar(key, True)}: {yaml_inline(value, tree.short_tags, True)}"
 
     def _multiline(self, collection: Node) -> bool:
@@ -583,7 +620,7 @@ class Writer:
         text, eol = self.tree.text, self.tree.eol
         if not collection.items:
             opening = text.index("{" if collection.kind == "map" else "[", collection.start)
-            return opening + 1, opening + 1, ", ".join(rendered)
+            return opening + 1, opening + 1, self.tree.item_separator.join(rendered)
         last = collection.items[-1]
         last_value = last[1] if collection.kind == "map" else last
         end = last_value.end
@@ -591,8 +628,18 @@ class Writer:
             first = last[0] if collection.kind == "map" else last
             separator = "," + eol + self.tree.pad(first)
         else:
-            separator = ", "
+            separator = self.tree.item_separator
         return end, end, "".join(separator + item for item in rendered)
+
+
+def _compact(rendered: str, tree: Tree) -> str:
+    """A one-line JSON value with the file's separators (``{"a":1}`` in minified JSON)."""
+    if tree.item_separator == ", " and tree.key_separator == ": ":
+        return rendered
+    if "\n" in rendered or "\r" in rendered:
+        return rendered
+    return json.dumps(json.loads(rendered), ensure_ascii=False,
+                      separators=(tree.item_separator, tree.key_separator))
 
 
 def _show(value: Any) -> str:
