@@ -329,14 +329,19 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
         report = reporters.get("json").render(shown, summary, color=color, show_fixes=True)
     else:
         report = reporters.get(output_format).render(shown, summary, color=color)
-        if fixing and not quiet:
-            from .reporters.text import fixes_line
+    if fixing and not quiet and (statistics or output_format != "text"):
+        from .reporters.text import fixes_line  # the text report has it after its summary
 
-            click.echo(fixes_line(summary), err=True)
+        click.echo(fixes_line(summary), err=True)
     if output:
         _write_report(output, report)
     elif report:
         click.echo(report, nl=False, color=True)
+    if repaired is not None and repaired.unwritten:
+        raise ConfigurationError(
+            f"the fixes of {len(repaired.unwritten)} file"
+            f"{'' if len(repaired.unwritten) == 1 else 's'} could not be written: "
+            + "; ".join(f"{path}: {why}" for path, why in sorted(repaired.unwritten.items())))
     ctx.exit(outcome.exit_code)
 
 

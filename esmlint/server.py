@@ -76,6 +76,7 @@ class EsmlintLanguageServer(LanguageServer):
         self._pending: dict[str, asyncio.Task] = {}
         #: uri -> (document version, findings shown with their diagnostics), for code
         #: actions on the document as it was last linted.
+        #: Fixes are resolved when a code action is first asked for (not on every lint).
         self._shown: dict[str, tuple[int | None, list[tuple[Finding, types.Diagnostic]]]] = {}
         self.disabled_support = False
 
@@ -106,25 +107,26 @@ class EsmlintLanguageServer(LanguageServer):
         """Lint the document now and publish its diagnostics."""
         self._cancel(uri)
         document = self.workspace.get_text_document(uri)
-        shown = self.findings(document, document.source)
+        shown = self.findings(document, document.source, fixes=False)
         diagnostics = [_to_client(document, diagnostic(f, document.lines)) for f in shown]
-        self._shown[uri] = (document.version, list(zip(shown, diagnostics, strict=True)))
+        self._shown.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version, diagnostics=diagnostics,
         ))
 
-    def findings(self, document: Any, text: str) -> list[Finding]:
-        """The findings shown for ``text`` as the document ``document``, fixes resolved."""
+    def findings(self, document: Any, text: str, fixes: bool = True) -> list[Finding]:
+        """The findings shown for ``text`` as the document ``document`` (with ``fixes``,
+        their fixes resolved against ``text``)."""
         path = path_of(document.uri)
         try:
             configs: Any = _config.Finder(self.config_file)
-            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=True)
+            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=fixes)
         except _config.ConfigError as exc:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error,
                 message=f"esmlint: {exc}; linting {path} without that configuration"))
             configs = _config.Finder(isolated=True)
-            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=True)
+            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=fixes)
         return _outcome.judge(findings, configs, severity=self.severity).shown
 
     # --- code actions ---------------------------------------------------------------------

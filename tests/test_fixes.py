@@ -544,3 +544,44 @@ def test_minified_json_stays_minified(tmp_path: Path) -> None:
     assert after == text.replace('"AWS::SQS::Queue"}', '"AWS::SQS::Queue","Properties":'
                                  '{"VisibilityTimeout":361}}').replace(
         '"BatchSize":50}', '"BatchSize":50,"MaximumBatchingWindowInSeconds":1}')
+
+
+def test_hcl_edits_need_only_the_lines_the_front_end_keeps(tmp_path: Path) -> None:
+    """The Terraform front end's parser may change (python-hcl2, tree-sitter): the writer
+    takes a block's line and an argument's line; a column that is off (0-based, counted
+    in bytes) still finds the block, and the argument when it is the only one there."""
+    from esmlint.fixes import Edit
+    from esmlint.fixes.apply import splice
+    from esmlint.fixes.hcl import HclWriter
+    from esmlint.fixes.yaml import NoFix
+
+    text = ('resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n'
+            '  visibility_timeout_seconds = 30 # é\n}\nmodule "q" {\n  source = "./q"\n}\n')
+    writer = HclWriter(text)
+    for column in (3, 1, 0, 12):
+        start, end, content = writer.replace(3, column, 30, 180)
+        assert text[start:end] == "30" and content == "180"
+    for column in (1, 0, 9):
+        start, end, content = writer.add_arguments(1, column, [("fifo_queue", False)])
+        fixed = splice(text, [Edit("main.tf", start, end, content)])
+        assert fixed == text.replace("# é\n}", "# é\n  fifo_queue                 = false\n}")
+    with pytest.raises(NoFix, match="module"):
+        writer.add_arguments(5, 1, [("visibility_timeout_seconds", 60)])
+    with pytest.raises(NoFix, match="expression"):
+        HclWriter(text.replace("= 30", "= 30 * 2")).replace(3, 3, 30, 60)
+
+
+def test_a_file_that_cannot_be_written_says_so(tmp_path: Path, run_cli, monkeypatch) -> None:
+    from esmlint.fixes import run as fix_run
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fix_run, "_write", refuse)
+    path = tmp_path / "template.yaml"
+    path.write_text(SAM, encoding="utf-8")
+    result = run_cli("check", "--no-config", "--fix", str(path))
+    assert result.exit_code == 2
+    assert f"{path}: cannot write the fixes (Permission denied)" in result.stderr
+    assert "could not be written" in result.stderr
+    assert path.read_text(encoding="utf-8") == SAM

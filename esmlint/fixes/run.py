@@ -51,6 +51,8 @@ class FixRun:
     changes: dict[str, FileChange] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     passes: int = 0
+    #: Files whose fixed text could not be written: path -> why.
+    unwritten: dict[str, str] = field(default_factory=dict)
 
     @property
     def remaining(self) -> list[Finding]:
@@ -100,8 +102,13 @@ def fix_paths(lint: Callable[[dict[str, bytes]], Any], judge: Callable[[list[Fin
     run.changes = {path: change for path, change in run.changes.items()
                    if change.after != change.before}
     if write:
-        for change in run.changes.values():
-            _write(change.path, change.encoded.encode(change.after))
+        for path, change in run.changes.items():
+            try:
+                _write(path, change.encoded.encode(change.after))
+            except OSError as exc:
+                run.unwritten[path] = exc.strerror or str(exc)
+                run.notes.append(f"esmlint: {path}: cannot write the fixes "
+                                 f"({exc.strerror or exc}); the file is unchanged")
     return run
 
 
