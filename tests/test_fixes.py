@@ -585,3 +585,16 @@ def test_a_file_that_cannot_be_written_says_so(tmp_path: Path, run_cli, monkeypa
     assert f"{path}: cannot write the fixes (Permission denied)" in result.stderr
     assert "could not be written" in result.stderr
     assert path.read_text(encoding="utf-8") == SAM
+
+
+def test_what_is_not_shown_is_not_fixed(tmp_path: Path, run_cli) -> None:
+    """Findings a baseline hides, or that --select leaves out, keep their text."""
+    path = tmp_path / "template.yaml"
+    path.write_text(SAM, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    run_cli("check", "--no-config", "--write-baseline", str(baseline), str(path))
+    result = run_cli("check", "--no-config", "--baseline", str(baseline), "--fix", str(path))
+    assert result.exit_code == 0 and path.read_text(encoding="utf-8") == SAM
+    run_cli("check", "--no-config", "--select", "ESM103", "--fix", str(path))
+    after = path.read_text(encoding="utf-8")
+    assert "MaximumBatchingWindowInSeconds: 1" in after and "VisibilityTimeout: '60'" in after

@@ -455,7 +455,7 @@ def scalar_like(tree: Tree, node: Node, new: Any) -> str:
     if tree.json:
         if node.style == '"' and not isinstance(new, (dict, list)):
             return json.dumps(_as_text(new), ensure_ascii=False)
-        return json.dumps(new, ensure_ascii=False)
+        return _compact(json.dumps(new, ensure_ascii=False), tree)
     if isinstance(new, (dict, list)):
         return yaml_inline(new, tree.short_tags)
     if node.style == "'":
