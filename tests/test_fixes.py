@@ -565,7 +565,7 @@ def test_hcl_edits_need_only_the_lines_the_front_end_keeps(tmp_path: Path) -> No
         start, end, content = writer.add_arguments(1, column, [("fifo_queue", False)])
         fixed = splice(text, [Edit("main.tf", start, end, content)])
         assert fixed == text.replace("# é\n}", "# é\n  fifo_queue                 = false\n}")
-    with pytest.raises(NoFix, match="module"):
+    with pytest.raises(NoFix, match="resource block"):
         writer.add_arguments(5, 1, [("visibility_timeout_seconds", 60)])
     with pytest.raises(NoFix, match="expression"):
         HclWriter(text.replace("= 30", "= 30 * 2")).replace(3, 3, 30, 60)

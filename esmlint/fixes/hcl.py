@@ -277,8 +277,9 @@ class HclWriter:
         hcl, text = self.hcl, self.hcl.text
         kind = hcl.block_type(line, column)
         if kind != "resource":
-            raise NoFix(f"the block at line {line} is a {kind or 'block'}, not a resource: "
-                        "its arguments are not the resource's")
+            raise NoFix(f"line {line} does not start a resource block (a module's inputs "
+                        "are not the arguments of the resources it creates): change the "
+                        "setting where the module takes it")
         open_, close = hcl.block(line, column)
         arguments = hcl.arguments(open_, close)
         for name, _ in items:
