@@ -210,13 +210,25 @@ class LintPath(click.Path):
                    "FORCE_COLOR forces it), always or never.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the findings and nothing else: no summary line, no notes.")
+@click.option("--fix", "fix", is_flag=True,
+              help="Apply the safe fixes in place, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: apply the unsafe fixes too (they change behaviour "
+                   "the template may rely on).")
+@click.option("--diff", "diff", is_flag=True,
+              help="Print the fixes as a unified diff and change nothing; exit 1 when there "
+                   "is a diff.")
+@click.option("--show-fixes", is_flag=True,
+              help="Show each finding's fix, or why it has none (text: a line under the "
+                   "finding; json: a fix member).")
 def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: str,
           select: tuple[str, ...], ignore: tuple[str, ...], output: str | None = None,
           stdin_filename: str | None = None, skip_non_templates: bool = False,
           config_file: str | None = None, no_config: bool = False,
           baseline_file: str | None = None, write_baseline: str | None = None,
           jobs: int | None = None, statistics: bool = False, color_mode: str = "auto",
-          quiet: bool = False) -> None:
+          quiet: bool = False, fix: bool = False, unsafe_fixes: bool = False,
+          diff: bool = False, show_fixes: bool = False) -> None:
     """Lint templates in PATHS (files or directories; default: the current directory).
 
     In directories, *.yaml, *.yml, *.json and *.template files are read and those that
@@ -227,6 +239,10 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     read through its manifest and findings name construct paths.
 
     '-' reads one template from standard input, reported under --stdin-filename.
+
+    --fix applies the findings' safe fixes (with --unsafe-fixes the unsafe ones too) to
+    the files, keeping their formatting, and reports what remains; --diff shows the same
+    changes as a diff and writes nothing.
     """
     from . import config as _config
     from . import outcome as _outcome
@@ -242,25 +258,58 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
     if statistics and output_format not in ("text", "json"):
         raise click.UsageError(f"--statistics works with --format text or json, not "
                                f"{output_format}")
+    fixing = fix or diff
+    if fixing and stdin:
+        raise click.UsageError("--fix and --diff change files, not standard input; editors "
+                               "get the fixes from the language server (esmlint server)")
+    if fixing and write_baseline:
+        raise click.UsageError("--write-baseline records the findings as they are: run it "
+                               "without --fix and --diff")
+    if diff and statistics:
+        raise click.UsageError("--diff prints a diff, not statistics")
     configs = _config.Finder(config_file, isolated=no_config)
-    result = runner.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs)
-    if stdin:
-        _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
-                    explicit=not skip_non_templates, config=configs)
-    if skip_non_templates:
-        _skip_non_templates(result, selected, ignored)
+    ctx = click.get_current_context()
+
+    def judge(findings: list[Finding], record: str | None = None) -> Any:
+        return _outcome.judge(findings, configs, severity=_given(ctx, "severity", severity),
+                              fail_on=_given(ctx, "fail_on", fail_on),
+                              baseline=baseline_file, write_baseline=record)
+
+    repaired = None
+    if fixing:
+        from .fixes.run import fix_paths
+
+        def lint(overlay: dict[str, bytes]) -> LintResult:
+            linted = runner.lint_paths(list(paths), selected, ignored, config=configs,
+                                       jobs=jobs, fixes=True, overlay=overlay)
+            if skip_non_templates:
+                _skip_non_templates(linted, selected, ignored)
+            return linted
+
+        repaired = fix_paths(lint, judge, unsafe=unsafe_fixes, write=not diff)
+        result, outcome = repaired.result, repaired.outcome
+        result.notes.extend(repaired.notes)
+    else:
+        result = runner.lint_paths(list(paths), selected, ignored, config=configs, jobs=jobs,
+                                   fixes=show_fixes)
+        if stdin:
+            _lint_stdin(result, stdin_filename or STDIN_NAME, selected, ignored,
+                        explicit=not skip_non_templates, config=configs, fixes=show_fixes)
+        if skip_non_templates:
+            _skip_non_templates(result, selected, ignored)
+        outcome = judge(result.findings, write_baseline)
     for note in () if quiet else result.notes:
         click.echo(reporters.printable(note), err=True)  # notes carry file names
-
-    ctx = click.get_current_context()
-    outcome = _outcome.judge(result.findings, configs,
-                            severity=_given(ctx, "severity", severity),
-                            fail_on=_given(ctx, "fail_on", fail_on),
-                            baseline=baseline_file, write_baseline=write_baseline)
     for note in () if quiet else outcome.notes:
         click.echo(note, err=True)
     shown = outcome.shown
     summary = reporters.Summary.of(shown, result.files, baselined=outcome.baselined)
+    if fixing or show_fixes:
+        summary = _fix_counts(summary, shown, repaired, unsafe_fixes)
+    if diff:
+        assert repaired is not None
+        _report_diff(repaired, summary, output, quiet)
+        ctx.exit(1 if repaired.changes else 0)
     color = _use_color(None if output else sys.stdout, color_mode.lower())
     # The summary line of a batch in which nothing was a template says nothing: under
     # --skip-non-templates (pre-commit hands esmlint its files in batches) such a batch
@@ -274,14 +323,58 @@ def check(paths: tuple[str, ...], output_format: str, severity: str, fail_on: st
                                     with_summary=with_summary)
     elif output_format == "text":
         report = reporters.get("text").render(shown, summary, color=color,
-                                              with_summary=with_summary)
+                                              with_summary=with_summary,
+                                              show_fixes=show_fixes or fixing)
+    elif output_format == "json" and show_fixes:
+        report = reporters.get("json").render(shown, summary, color=color, show_fixes=True)
     else:
         report = reporters.get(output_format).render(shown, summary, color=color)
+    if fixing and not quiet and (statistics or output_format != "text"):
+        from .reporters.text import fixes_line  # the text report has it after its summary
+
+        click.echo(fixes_line(summary), err=True)
     if output:
         _write_report(output, report)
     elif report:
         click.echo(report, nl=False, color=True)
+    if repaired is not None and repaired.unwritten:
+        raise ConfigurationError(
+            f"the fixes of {len(repaired.unwritten)} file"
+            f"{'' if len(repaired.unwritten) == 1 else 's'} could not be written: "
+            + "; ".join(f"{path}: {why}" for path, why in sorted(repaired.unwritten.items())))
     ctx.exit(outcome.exit_code)
+
+
+def _fix_counts(summary: reporters.Summary, shown: Sequence[Finding], repaired: Any,
+                unsafe: bool) -> reporters.Summary:
+    """The summary with what was fixed (``--fix``, ``--diff``) and what could be."""
+    import dataclasses
+
+    safe = sum(1 for f in shown if f.fix is not None and f.fix.edits and f.fix.safe)
+    risky = sum(1 for f in shown if f.fix is not None and f.fix.edits and not f.fix.safe)
+    if repaired is None:
+        return dataclasses.replace(summary, fixable=safe, unsafe_fixable=risky)
+    return dataclasses.replace(summary, fixed=len(repaired.fixed),
+                               fixed_files=len(repaired.changes),
+                               fixable=0, unsafe_fixable=0 if unsafe else risky)
+
+
+def _report_diff(repaired: Any, summary: reporters.Summary, output: str | None,
+                 quiet: bool) -> None:
+    """``--diff``: the diff on standard output (or ``-o``), what it would do on stderr."""
+    text = repaired.diff()
+    if output:
+        _write_report(output, text)
+    elif text:
+        click.echo(text, nl=False)
+    if quiet:
+        return
+    fixed = summary.fixed or 0
+    line = (f"Would fix {fixed} problem{'' if fixed == 1 else 's'} in {summary.fixed_files} "
+            f"file{'' if summary.fixed_files == 1 else 's'}; {summary.total} would remain")
+    if summary.unsafe_fixable:
+        line += f" ({summary.unsafe_fixable} fixable with --unsafe-fixes)"
+    click.echo(line + ".", err=True)
 
 
 def _given(ctx: click.Context, name: str, value: str) -> str | None:
@@ -295,14 +388,15 @@ STDIN_NAME = "stdin"
 
 
 def _lint_stdin(result: LintResult, path: str, select: Sequence[str],
-                ignore: Sequence[str], *, explicit: bool, config: Any = None) -> None:
+                ignore: Sequence[str], *, explicit: bool, config: Any = None,
+                fixes: bool = False) -> None:
     """Add the template on standard input to ``result``, as the file ``path``."""
     from .runner import lint_buffer
 
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     data = stream.read()
     findings, counted, notes = lint_buffer(path, data, select, ignore, explicit=explicit,
-                                           config=config)
+                                           config=config, fixes=fixes)
     result.findings = sorted([*result.findings, *findings], key=Finding.sort_key)
     result.files += counted
     result.notes.extend(notes)
@@ -367,21 +461,25 @@ def render_rules(rules: Sequence[RuleInfo], output_format: str) -> str:
     if output_format == "json":
         items = [
             {"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
-             "options": dict(r.options)}
+             "options": dict(r.options), "fix": r.fix or None}
             for r in rules
         ]
         lines.append(json.dumps(items, indent=2, ensure_ascii=False, default=str))
     elif output_format == "markdown":
-        lines.append("| ID | name | severity | summary |")
-        lines.append("|---|---|---|---|")
+        lines.append("| ID | name | severity | fix | summary |")
+        lines.append("|---|---|---|---|---|")
         for r in rules:
             summary = r.summary.replace("|", "\\|")
-            lines.append(f"| {r.id} | {r.name} | {r.severity.label} | {summary} |")
+            lines.append(f"| {r.id} | {r.name} | {r.severity.label} | {r.fix} | {summary} |")
     else:
         width = max((len(r.name) for r in rules), default=4)
-        lines.append(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY")
+        fix_width = max((len(r.fix) for r in rules), default=0)
+        fix_width = max(fix_width, 3)
+        lines.append(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'FIX':<{fix_width}} "
+                     "SUMMARY")
         for r in rules:
-            lines.append(f"{r.id:<7} {r.name:<{width}} {r.severity.label:<8} {r.summary}")
+            lines.append(f"{r.id:<7} {r.name:<{width}} {r.severity.label:<8} "
+                         f"{r.fix:<{fix_width}} {r.summary}")
     return "\n".join(lines) + "\n"
 
 
@@ -399,6 +497,7 @@ def explain(rule: str) -> None:
             param_hint="RULE",
         ) from None
     click.echo(f"{info.id} {info.name} (default severity: {info.severity.label})")
+    click.echo(f"Automatic fix: {fix_text(info.fix)}")
     click.echo()
     click.echo(info.doc)
     if info.options:
@@ -410,6 +509,18 @@ def explain(rule: str) -> None:
 
     click.echo()
     click.echo(f"Documentation: {rule_url(info.id)}")
+
+
+def fix_text(fix: str) -> str:
+    """What a rule's ``FIX`` means, for ``esmlint explain`` and the rule pages."""
+    if not fix:
+        return "none (the Fix section says what to change)"
+    if fix == "safe":
+        return "safe (applied by esmlint check --fix)"
+    if fix == "unsafe":
+        return "unsafe (applied by esmlint check --fix --unsafe-fixes)"
+    return ("safe or unsafe, depending on the finding (the safe ones are applied by "
+            "esmlint check --fix, the others with --unsafe-fixes too)")
 
 
 @cli.command("server")

@@ -154,6 +154,8 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     ignore_resources: tuple[ResourceIgnore, ...] = ()
     baseline: str | None = None
+    #: Rule selectors whose findings ``--fix`` leaves as they are (as ruff's ``unfixable``).
+    unfixable: tuple[str, ...] = ()
 
     # Config and Finder both answer ``for_path``: the engine takes either.
     def for_path(self, path: str) -> Config:
@@ -175,6 +177,10 @@ class Config:
         if rel == ".." or rel.startswith("../"):
             return None
         return rel
+
+    def fixable(self, rule_id: str) -> bool:
+        """Whether ``--fix`` (and an editor) may fix the findings of ``rule_id``."""
+        return not any(rule_id.startswith(prefix) for prefix in self.unfixable)
 
     def excluded(self, path: str) -> bool:
         if not self.exclude:
@@ -553,6 +559,7 @@ def _resolve(path: str, data: Mapping[str, Any]) -> tuple[Config, list[_Problem]
     root = os.path.dirname(os.path.abspath(path))
     select = selectors(data.get("select", []), ("select",))
     ignore = selectors(data.get("ignore", []), ("ignore",))
+    unfixable = selectors(data.get("unfixable", []), ("unfixable",))
 
     severity: dict[str, Severity] = {}
     for key, value in data.get("severity", {}).items():
@@ -612,6 +619,7 @@ def _resolve(path: str, data: Mapping[str, Any]) -> tuple[Config, list[_Problem]
         rules=options,
         ignore_resources=tuple(resources),
         baseline=os.path.join(root, baseline) if baseline else None,
+        unfixable=unfixable,
     )
     return config, problems
 

@@ -85,14 +85,17 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
         finding.severity = rule.severity
     if not finding.path:
         finding.path = model.path
+    translate = None
     if model.format.startswith("terraform"):
-        from .terms import for_terraform  # rules speak CloudFormation: see esmlint.terms
-
-        finding.message = for_terraform(finding.message)
+        from .terms import for_terraform as translate  # rules speak CloudFormation
     elif model.format == "serverless":
-        from .terms import for_serverless
-
-        finding.message = for_serverless(finding.message)
+        from .terms import for_serverless as translate
+    if translate is not None:
+        finding.message = translate(finding.message)
+        if finding.fix is not None:
+            finding.fix.message = translate(finding.fix.message)
+        if finding.fix_note:
+            finding.fix_note = translate(finding.fix_note)
     if model.construct_paths:
         from .constructs import name_by_construct  # CDK output only
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -46,6 +47,11 @@ class Finding:
     function_construct: str = ""
     #: Other places that explain the finding: ``{"path", "line", "column", "message"}``.
     related: list[dict] = field(default_factory=list)
+    #: The automatic fix (an :class:`esmlint.fixes.Fix`), if the rule offers one here.
+    fix: Any = None
+    #: Why a rule that fixes findings offers no fix for this one (shown by ``--fix``,
+    #: ``--diff`` and ``--show-fixes``, and by editors); "" otherwise.
+    fix_note: str = ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.resource, self.message)

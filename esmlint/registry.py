@@ -60,6 +60,9 @@ class RuleInfo:
     tags: tuple[str, ...] = ()
     #: For security rules, a score from 0.1 to 10 (SARIF ``security-severity``), else "".
     security_severity: str = ""
+    #: Whether the rule fixes its findings (``esmlint check --fix``): "safe", "unsafe",
+    #: "safe or unsafe" (which one the finding's fix says), or "" for no automatic fix.
+    fix: str = ""
 
     @property
     def summary(self) -> str:
@@ -92,10 +95,17 @@ class RuleInfo:
             raise RuleError(f"rule module {where}: the module docstring (the rule's page) is empty")
         options = dict(getattr(module, "OPTIONS", None) or {})
         precision, tags, security = _classification(module, where)
-        return cls(rid, name, severity, doc, options, check, where, precision, tags, security)
+        fix = getattr(module, "FIX", "")
+        if fix not in FIX_KINDS:
+            raise RuleError(f"rule module {where}: FIX must be one of "
+                            f"{', '.join(repr(k) for k in FIX_KINDS)}")
+        return cls(rid, name, severity, doc, options, check, where, precision, tags, security,
+                   fix)
 
 
 PRECISIONS = ("very-high", "high", "medium", "low")
+#: What a rule's ``FIX`` may say: no fix, or which applicability its fixes have.
+FIX_KINDS = ("", "safe", "unsafe", "safe or unsafe")
 
 
 def _classification(module: ModuleType, where: str) -> tuple[str, tuple[str, ...], str]:

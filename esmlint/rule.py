@@ -25,6 +25,8 @@ so a name a new message uses must be listed there (tests/test_terms.py checks).
 
 from __future__ import annotations
 
+from typing import Any
+
 from .findings import Finding, Severity
 from .values import Loc, Sym, Token, Val, as_bool, provenance
 
@@ -39,8 +41,13 @@ def report(
     function: str = "",
     key: str = "",
     severity: Severity | None = None,
+    fix: Any = None,
 ) -> Finding:
-    """A finding at ``loc``; ``key`` is the stable part of the message for baselines."""
+    """A finding at ``loc``; ``key`` is the stable part of the message for baselines.
+
+    ``fix`` is the finding's automatic fix (an :class:`esmlint.fixes.Fix`), or, from a rule
+    that fixes its findings, a string saying why this one has none.
+    """
     finding = Finding(
         rule="",
         severity=severity if severity is not None else Severity.ERROR,
@@ -53,6 +60,10 @@ def report(
         key=key,
     )
     finding.extra["explicit_severity"] = severity is not None
+    if isinstance(fix, str):
+        finding.fix_note = fix
+    elif fix is not None:
+        finding.fix = fix
     return finding
 
 
@@ -143,3 +154,24 @@ def principal_text(value: Val) -> str | None:
                 parts.append(part)
         raw = "".join(parts)
     return raw.strip().lower()
+
+
+def visibility_needed(model, queue, multiplier: float = 6) -> int | None:
+    """The ``VisibilityTimeout`` every SQS mapping of the model that reads ``queue`` asks
+    for: the largest ``multiplier`` × its function's ``Timeout`` (3 s when not set) + its
+    batching window, rounded up. Mappings whose values cannot be read are left out; None
+    when none can be read. ESM101 and ESM102 fix the queue to this value, so one edit
+    serves every function reading it."""
+    import math
+
+    needs = []
+    for fn, source in model.poll_sources(("sqs",)):
+        if source.resource is not queue:
+            continue
+        timeout = 3 if fn.timeout.absent else fn.timeout.int()
+        window_val = source.setting("MaximumBatchingWindowInSeconds")
+        window = 0 if window_val.absent else window_val.int()
+        if timeout is None or window is None:
+            continue
+        needs.append(math.ceil(multiplier * timeout + window))
+    return max(needs) if needs else None

@@ -49,6 +49,8 @@ def lint_paths(
     rules: Sequence[RuleInfo] | None = None,
     config: Any = None,
     jobs: int | None = None,
+    fixes: bool = False,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> LintResult:
     """Discover, load and lint every template under ``paths``.
 
@@ -56,6 +58,11 @@ def lint_paths(
     (each file then uses its own configuration); None reads no configuration. ``jobs``
     is the number of processes (None: one per CPU when there are many files); the
     result is the same whatever it is.
+
+    With ``fixes`` each finding's automatic fix is resolved into text edits against the
+    text that was linted (:mod:`esmlint.fixes.resolve`); without, findings carry none.
+    ``overlay`` maps paths to the bytes to lint instead of the file's (``--diff`` lints
+    fixed texts it does not write).
     """
     rules = rules if rules is not None else load_rules()
     found = _discover.discover(paths, terraform=True)
@@ -78,7 +85,7 @@ def lint_paths(
     modules, files = terraform_groups(found.files)
     items: list[tuple] = [("terraform", directory, group) for directory, group in modules]
     items += [("file", candidate) for candidate in files]
-    job = (select, ignore, options, rules, config)
+    job = (select, ignore, options, rules, config, fixes, overlay or {})
     for findings, counted, notes in _run_items(items, job, jobs):
         result.findings.extend(findings)
         result.files += counted
@@ -97,27 +104,29 @@ _JOB: tuple = ()
 
 def _lint_item(item: tuple, job: tuple | None = None) -> tuple[list[Finding], int, list[str]]:
     """Lint one work item: a Terraform module (directory) or one file."""
-    select, ignore, options, rules, config = job if job is not None else _JOB
+    select, ignore, options, rules, config, fixes, overlay = job if job is not None \
+        else _JOB[:-1]
     if item[0] == "terraform":
         _, directory, group = item
         return lint_terraform(directory, group, select, ignore, options, rules=rules,
-                              config=config)
+                              config=config, fixes=fixes, overlay=overlay)
     candidate = item[1]
     settings = config.for_path(candidate.path) if config is not None else None
     if settings is None:
         return lint_file(candidate.path, candidate.explicit, select, ignore, options,
-                         rules=rules)
+                         rules=rules, fixes=fixes, overlay=overlay)
     if settings.excluded(candidate.path):
         note = [f"esmlint: {candidate.path}: excluded by {settings.name}, skipped"]
         return [], 0, note if candidate.explicit else []
     chosen, ignored, merged = settings.scope(candidate.path, select, ignore, options)
     findings, counted, notes = lint_file(candidate.path, candidate.explicit, chosen, ignored,
-                                         merged, rules=rules, config=settings)
+                                         merged, rules=rules, config=settings, fixes=fixes,
+                                         overlay=overlay)
     return settings.adjust(findings, chosen, ignored), counted, notes
 
 
 def _lint_index(index: int) -> tuple[list[Finding], int, list[str]]:
-    return _lint_item(_JOB[5][index], _JOB[:5])
+    return _lint_item(_JOB[-1][index], _JOB[:-1])
 
 
 def _run_items(items: list[tuple], job: tuple, jobs: int | None
@@ -184,15 +193,18 @@ def lint_file(
     *,
     rules: Sequence[RuleInfo] | None = None,
     config: Any = None,
+    fixes: bool = False,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> tuple[list[Finding], int, list[str]]:
     """Lint one file: (findings, 1 if it was a template else 0, notes for stderr).
 
     Inline suppressions (Metadata, ``# esmlint: ignore[...]`` comments) and the
-    configuration's ``ignore-resources`` are applied here, and ESM002 reported.
+    configuration's ``ignore-resources`` are applied here, and ESM002 reported. With
+    ``fixes``, the findings' fixes are resolved against the file's text.
     """
     rules = rules if rules is not None else load_rules()
     try:
-        data = read_bytes(path)
+        data = overlay[path] if overlay and path in overlay else read_bytes(path)
     except NotReadable as exc:  # a FIFO, a device, grown past the limit since discovery
         if exc.too_large and explicit:
             return [parse_error(path, f"file {exc.strerror}; not read", rules=rules)], 1, []
@@ -229,7 +241,37 @@ def lint_file(
     findings = run(loaded.model, select, ignore, options, rules=rules)
     findings = _suppress.apply(findings, loaded.model, text, rules=rules, config=config,
                                enabled=lambda rid: is_enabled(rid, select, ignore))
+    resolve_fixes(findings, loaded.model, {path: text}, fixes, config)
     return findings, 1, notes
+
+
+def resolve_fixes(findings: Sequence[Finding], model: Any, texts: Mapping[str, str],
+                  fixes: bool, config: Any = None) -> None:
+    """Resolve the findings' fixes into edits of ``texts`` (``fixes``), or drop them.
+
+    Unresolved fixes never leave the runner: they would only weigh on what worker
+    processes send back.
+    """
+    if not fixes:
+        for finding in findings:
+            finding.fix = None
+        return
+    from .fixes.resolve import Resolver
+
+    generated = ""
+    if model.construct_paths:
+        generated = ("the template is CDK output, which the next synth overwrites: "
+                     "change the CDK code that makes it")
+    elif model.format == "terraform-plan":
+        generated = "a plan is made by terraform plan: change the configuration"
+
+    def unfixable(rule_id: str, path: str) -> str:
+        settings = config.for_path(path) if config is not None else None
+        if settings is not None and not settings.fixable(rule_id):
+            return f"fixing {rule_id} is turned off by unfixable in {settings.name}"
+        return ""
+
+    Resolver(texts, model.format, generated, unfixable).resolve(findings)
 
 
 def terraform_groups(candidates: Sequence[Any]) -> tuple[list, list]:
@@ -257,6 +299,8 @@ def lint_terraform(
     *,
     rules: Sequence[RuleInfo] | None = None,
     config: Any = None,
+    fixes: bool = False,
+    overlay: Mapping[str, bytes] | None = None,
 ) -> tuple[list[Finding], int, list[str]]:
     """Lint one Terraform module: the ``.tf`` / ``.tf.json`` files of one directory.
 
@@ -282,7 +326,7 @@ def lint_terraform(
                 notes.append(f"esmlint: {path}: excluded by {settings.name}, skipped")
             continue
         try:
-            data = read_bytes(path)
+            data = overlay[path] if overlay and path in overlay else read_bytes(path)
         except NotReadable as exc:
             if exc.too_large:
                 errors.append(parse_error(path, f"file {exc.strerror}; not read", rules=rules))
@@ -314,6 +358,7 @@ def lint_terraform(
     if settings is not None:
         chosen, ignored, merged = settings.scope(sorted(texts)[0], select, ignore, options)
     found = run(load.model, chosen, ignored, merged, rules=rules)
+    resolve_fixes(found, load.model, texts, fixes, settings)
     module_files = set(load.files)
     unnamed = module_files - set(texts)
     by_file: dict[str, list[Finding]] = {}
@@ -390,7 +435,7 @@ def _position(prefix: str) -> tuple[int, int]:
 
 def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
                 ignore: Sequence[str] = (), options: dict | None = None, *,
-                explicit: bool = True, config: Any = None,
+                explicit: bool = True, config: Any = None, fixes: bool = False,
                 ) -> tuple[list[Finding], int, list[str]]:
     """Lint content that is not on disk (standard input, an editor's buffer) as ``path``.
 
@@ -436,4 +481,5 @@ def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
         return [], 1, notes
     findings = lint_model(loaded.model, text, select, ignore, options, config=config,
                           path=path)
+    resolve_fixes(findings, loaded.model, {path: text}, fixes, settings)
     return findings, 1, notes

@@ -20,6 +20,14 @@ document is linted without it.
 
 The linted text is the editor's buffer, saved or not; the file name only tells JSON from
 YAML and names the document.
+
+Code actions (``textDocument/codeAction``): on a finding with an automatic fix, a quick fix
+that applies it (preferred when it is safe; an unsafe one says so in its title), or, where
+the rule fixes findings but not this one and the client shows disabled actions, the fix
+greyed out with the reason; on every finding "Ignore ESMxxx here", which writes the inline
+suppression comment (in a CloudFormation JSON template, the resource's ``Metadata``); and
+``source.fixAll.esmlint``, every safe fix of the document at once. Rules listed in the
+configuration's ``unfixable`` offer no fix.
 """
 
 from __future__ import annotations
@@ -66,6 +74,11 @@ class EsmlintLanguageServer(LanguageServer):
         #: One configuration file for every document (``--config``), else the nearest one.
         self.config_file = config_file or None
         self._pending: dict[str, asyncio.Task] = {}
+        #: uri -> (document version, findings shown with their diagnostics), for code
+        #: actions on the document as it was last linted.
+        #: Fixes are resolved when a code action is first asked for (not on every lint).
+        self._shown: dict[str, tuple[int | None, list[tuple[Finding, types.Diagnostic]]]] = {}
+        self.disabled_support = False
 
     # --- settings -------------------------------------------------------------------------
 
@@ -94,23 +107,101 @@ class EsmlintLanguageServer(LanguageServer):
         """Lint the document now and publish its diagnostics."""
         self._cancel(uri)
         document = self.workspace.get_text_document(uri)
-        path = path_of(uri)
+        shown = self.findings(document, document.source, fixes=False)
+        diagnostics = [_to_client(document, diagnostic(f, document.lines)) for f in shown]
+        self._shown.pop(uri, None)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=document.version, diagnostics=diagnostics,
+        ))
+
+    def findings(self, document: Any, text: str, fixes: bool = True) -> list[Finding]:
+        """The findings shown for ``text`` as the document ``document`` (with ``fixes``,
+        their fixes resolved against ``text``)."""
+        path = path_of(document.uri)
         try:
             configs: Any = _config.Finder(self.config_file)
-            findings = lint_source(path, document.source, self.select, self.ignore, configs)
-            shown = _outcome.judge(findings, configs, severity=self.severity).shown
+            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=fixes)
         except _config.ConfigError as exc:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error,
                 message=f"esmlint: {exc}; linting {path} without that configuration"))
             configs = _config.Finder(isolated=True)
-            findings = lint_source(path, document.source, self.select, self.ignore, configs)
-            shown = _outcome.judge(findings, configs, severity=self.severity).shown
-        diagnostics = [diagnostic(f, document.lines) for f in shown]
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, version=document.version,
-            diagnostics=[_to_client(document, d) for d in diagnostics],
-        ))
+            findings = lint_source(path, text, self.select, self.ignore, configs, fixes=fixes)
+        return _outcome.judge(findings, configs, severity=self.severity).shown
+
+    # --- code actions ---------------------------------------------------------------------
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """Quick fixes and "ignore here" for the findings in the range, and fix-all."""
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        cached = self._shown.get(uri)
+        if cached is None or cached[0] != document.version:
+            shown = self.findings(document, document.source)
+            pairs = [(f, _to_client(document, diagnostic(f, document.lines))) for f in shown]
+            self._shown[uri] = (document.version, pairs)
+        else:
+            pairs = cached[1]
+        wanted = params.context.only
+        actions: list[types.CodeAction] = []
+        if wanted is None or any(str(kind).startswith("quickfix") for kind in wanted):
+            for finding, diag in pairs:
+                if _overlaps(diag.range, params.range):
+                    actions.extend(self._quick_fixes(document, finding, diag))
+        if wanted is None or any(FIX_ALL.startswith(str(kind)) for kind in wanted):
+            fix_all = self._fix_all(document, [f for f, _ in pairs])
+            if fix_all is not None:
+                actions.append(fix_all)
+        return actions
+
+    def _quick_fixes(self, document: Any, finding: Finding, diag: types.Diagnostic
+                     ) -> list[types.CodeAction]:
+        actions = []
+        fix = finding.fix
+        if fix is not None and fix.edits:
+            unsafe = "" if fix.safe else " (unsafe)"
+            actions.append(types.CodeAction(
+                title=f"{finding.rule}: {_capital(fix.message)}{unsafe}",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                is_preferred=fix.safe or None,
+                edit=_workspace_edit(document, fix.edits)))
+        elif finding.fix_note and self.disabled_support:
+            actions.append(types.CodeAction(
+                title=f"{finding.rule}: no automatic fix",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                disabled=types.CodeActionDisabled(reason=finding.fix_note)))
+        from .fixes.ignore import NoFix, ignore_edit
+
+        try:
+            edit = ignore_edit(path_of(document.uri), document.source, finding.line,
+                               finding.rule, finding.resource)
+        except NoFix:
+            return actions
+        actions.append(types.CodeAction(
+            title=f"Ignore {finding.rule} here", kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diag], edit=_workspace_edit(document, (edit,))))
+        return actions
+
+    def _fix_all(self, document: Any, shown: list[Finding]) -> types.CodeAction | None:
+        """Every safe fix of the document, applied pass after pass as --fix does."""
+        from .fixes.apply import choose, splice
+
+        text, current = document.source, shown
+        for _ in range(10):
+            chosen, edits = choose([f for f in current if f.fix is not None and f.fix.safe])
+            if not chosen:
+                break
+            text = splice(text, [e for e in edits if e.path == path_of(document.uri)])
+            current = self.findings(document, text)
+        if text == document.source:
+            return None
+        lines = document.lines
+        end = types.Position(line=len(lines), character=0)
+        whole = types.Range(start=types.Position(line=0, character=0), end=end)
+        return types.CodeAction(
+            title="esmlint: fix all safe problems", kind=FIX_ALL,
+            edit=types.WorkspaceEdit(changes={document.uri: [types.TextEdit(
+                range=whole, new_text=text)]}))
 
     def lint_later(self, uri: str) -> None:
         """Lint after ``debounce`` seconds without another change."""
@@ -161,6 +252,15 @@ def create_server(severity: str | None = None, select: Sequence[str] = (),
     @server.feature(types.INITIALIZE)
     def initialize(ls: EsmlintLanguageServer, params: types.InitializeParams) -> None:
         ls.configure(params.initialization_options)
+        text_document = params.capabilities.text_document
+        code_action = text_document.code_action if text_document is not None else None
+        ls.disabled_support = bool(code_action is not None and code_action.disabled_support)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
+    def code_action(ls: EsmlintLanguageServer,
+                    params: types.CodeActionParams) -> list[types.CodeAction]:
+        return ls.code_actions(params)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: EsmlintLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -178,6 +278,7 @@ def create_server(severity: str | None = None, select: Sequence[str] = (),
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: EsmlintLanguageServer,
                   params: types.DidCloseTextDocumentParams) -> None:
+        ls._shown.pop(params.text_document.uri, None)
         ls.forget(params.text_document.uri)
 
     return server
@@ -190,11 +291,40 @@ def path_of(uri: str) -> str:
 
 
 def lint_source(path: str, text: str, select: Sequence[str] = (),
-                ignore: Sequence[str] = (), config: Any = None) -> list[Finding]:
-    """esmlint's findings on a buffer; a document that is not a template has none."""
+                ignore: Sequence[str] = (), config: Any = None, fixes: bool = False
+                ) -> list[Finding]:
+    """esmlint's findings on a buffer; a document that is not a template has none. With
+    ``fixes``, their fixes are resolved against ``text``."""
     findings, _counted, _notes = runner.lint_buffer(path, text, select, ignore, explicit=False,
-                                                 config=config)
+                                                 config=config, fixes=fixes)
     return findings
+
+
+#: The code action kind of "fix everything that can be fixed safely".
+FIX_ALL = "source.fixAll.esmlint"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    """Whether two ranges share a line or touch (a cursor on the diagnostic's line)."""
+    return not (a.end.line < b.start.line or b.end.line < a.start.line)
+
+
+def _workspace_edit(document: Any, edits: Sequence[Any]) -> types.WorkspaceEdit:
+    """Text edits in the client's position encoding, grouped by document."""
+    changes: dict[str, list[types.TextEdit]] = {}
+    for edit in edits:
+        uri = document.uri if edit.path == path_of(document.uri) else _file_uri(edit.path)
+        (line, column), (end_line, end_column) = edit.start_position, edit.end_position
+        span = types.Range(start=types.Position(line=line - 1, character=column - 1),
+                           end=types.Position(line=end_line - 1, character=end_column - 1))
+        if uri == document.uri:
+            span = document.position_codec.range_to_client_units(document.lines, span)
+        changes.setdefault(uri, []).append(types.TextEdit(range=span, new_text=edit.content))
+    return types.WorkspaceEdit(changes=changes)
 
 
 def diagnostic(finding: Finding, lines: Sequence[str]) -> types.Diagnostic:

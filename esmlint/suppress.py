@@ -324,6 +324,21 @@ def _from_comments(model: Model, text: str, resolve: Callable[[str], str | None]
                                    target=resource, covered_line=covered, reason=reason))
 
 
+def comment_directive(line: str, hcl: bool = False) -> int | None:
+    """Where the rule list of a readable ``esmlint: ignore[...]`` comment in ``line`` ends
+    (the offset of its ``]``), or None: editors add a rule there instead of writing a
+    second comment."""
+    if "esmlint" not in line:
+        return None
+    match = _COMMENT.search(line)
+    if not match or (match.group(1) == "//" and not hcl):
+        return None
+    directive = _DIRECTIVE.match(match.group("body"))
+    if not directive or not directive.group("rules").strip():
+        return None
+    return match.start("body") + directive.end("rules")
+
+
 def _next_code_line(lines: list[str], number: int) -> int:
     """The line a comment on its own line covers: the next one that is not a comment."""
     current = number + 1

@@ -27,6 +27,14 @@ Worker:
 Set the queue's `VisibilityTimeout` to at least the function timeout; AWS recommends six
 times the function timeout (see ESM102). Or lower the function's `Timeout`.
 
+`esmlint check --fix` raises `VisibilityTimeout` to the recommended value, six times the
+function timeout plus the mapping's batching window (the largest such value among the
+functions that read the queue), where the queue is in the file: it replaces the literal
+value, or adds the property when the queue keeps the default. This fix is safe. It makes
+none when the value comes from a parameter or variable default, is chosen by `Fn::If`, or
+the queue is one SAM creates for an `SqsSubscription` (it cannot take a
+`VisibilityTimeout`); the finding then says why.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
 """
@@ -34,7 +42,8 @@ times the function timeout (see ESM102). Or lower the function's `Timeout`.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.5-1, A.8.
 
-from esmlint.rule import Severity, described, report, where
+from esmlint import fixes
+from esmlint.rule import Severity, described, report, visibility_needed, where
 from esmlint.values import branches, default
 
 ID = "ESM101"
@@ -42,6 +51,7 @@ NAME = "sqs-visibility-below-timeout"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "event-source-mapping", "sqs")
+FIX = "safe"
 
 
 def check(model, options):
@@ -59,6 +69,7 @@ def check(model, options):
                 labels = [label for label in (t_label, vt_label) if label]
                 when = f" ({'; '.join(labels)})" if labels else ""
                 generated = " (created by SAM for the SqsSubscription)" if queue.origin else ""
+                fix = fix_for(model, queue, visibility, labels)
                 yield report(
                     source.loc,
                     f"function {fn.id} has Timeout {described(timeout_val, 's')} but its SQS "
@@ -70,4 +81,23 @@ def check(model, options):
                     resource=where(source),
                     function=fn.id,
                     key=f"{fn.id}:{queue.id}",
+                    fix=fix,
                 )
+
+
+def fix_for(model, queue, visibility, labels):
+    """Raise the queue's VisibilityTimeout to six times the timeout plus the window."""
+    if queue.origin:
+        return ("SAM creates the queue of the SqsSubscription and gives it no "
+                "VisibilityTimeout: subscribe a queue of your own to read it")
+    if labels:
+        return f"the values compared are chosen by Fn::If ({'; '.join(labels)})"
+    if queue.id.startswith("module."):
+        return f"{queue.id} is created by a module: set its visibility timeout there"
+    needed = visibility_needed(model, queue, 6)
+    if needed is None:
+        return "the batching window of the mapping cannot be read"
+    return fixes.safe(
+        f"set VisibilityTimeout of {queue.id} to {needed} (6 × Timeout + batching window)",
+        fixes.set_property(queue.loc, "VisibilityTimeout", visibility, needed,
+                           f"VisibilityTimeout of {queue.id}"))

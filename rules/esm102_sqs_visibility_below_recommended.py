@@ -24,6 +24,12 @@ Worker:
 ## Fix
 Raise `VisibilityTimeout` to the value in the message.
 
+`esmlint check --fix` does it where the queue is in the file (safe): it replaces the
+literal value, or adds the property when the queue keeps the default, with the largest
+value any function reading the queue asks for. It makes none when the value comes from a
+parameter or variable default, or the queue is created by a module; the finding then says
+why.
+
 ## Options
 - `multiplier` (default 6): the factor applied to the function timeout.
 
@@ -34,7 +40,10 @@ Raise `VisibilityTimeout` to the value in the message.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.5-2.
 
-from esmlint.rule import Severity, described, option, report, where
+import math
+
+from esmlint import fixes
+from esmlint.rule import Severity, described, option, report, visibility_needed, where
 from esmlint.values import as_number
 
 ID = "ESM102"
@@ -43,6 +52,7 @@ SEVERITY = Severity.WARNING
 PRECISION = "high"
 TAGS = ("reliability", "event-source-mapping", "sqs")
 OPTIONS = {"multiplier": 6}
+FIX = "safe"
 
 
 def check(model, options):
@@ -74,4 +84,15 @@ def check(model, options):
             resource=where(source),
             function=fn.id,
             key=f"{fn.id}:{queue.id}",
+            fix=fix_for(model, queue, visibility, multiplier, needed),
         )
+
+
+def fix_for(model, queue, visibility, multiplier, needed):
+    if queue.id.startswith("module."):
+        return f"{queue.id} is created by a module: set its visibility timeout there"
+    value = max(visibility_needed(model, queue, multiplier) or 0, math.ceil(needed))
+    return fixes.safe(
+        f"set VisibilityTimeout of {queue.id} to {value}",
+        fixes.set_property(queue.loc, "VisibilityTimeout", visibility, value,
+                           f"VisibilityTimeout of {queue.id}"))

@@ -43,6 +43,12 @@ Set `MaximumBatchingWindowInSeconds` to at least 1, or lower `BatchSize` to 10. 
 event's `SqsSubscription` cannot set a batching window: keep its `BatchSize` at 10, or
 subscribe your own queue and read it with an SQS event.
 
+`esmlint check --fix` sets `MaximumBatchingWindowInSeconds: 1` on the mapping (safe): it
+adds the property, or replaces a literal 0. It makes none for an `SqsSubscription`, for a
+window or batch size chosen by `Fn::If` or taken from a parameter or variable default; the
+finding then says why. (Were the queue FIFO after all, which the template does not show,
+the deploy would still fail: a FIFO queue takes at most 10 and no window.)
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-MaximumBatchingWindowInSeconds
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
@@ -53,6 +59,7 @@ subscribe your own queue and read it with an SQS event.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.2.
 
+from esmlint import fixes
 from esmlint.rule import Severity, conditions, fifo_queue, report, source_label, where
 from esmlint.values import branches
 
@@ -61,6 +68,7 @@ NAME = "batching-window-required"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "event-source-mapping")
+FIX = "safe"
 
 #: The largest SQS BatchSize Lambda accepts without a batching window.
 LIMIT = 10
@@ -88,10 +96,12 @@ def check(model, options):
                 written = "MaximumBatchingWindowInSeconds 0" if not window.absent else \
                     "no MaximumBatchingWindowInSeconds"
                 when = conditions(batch_label, window_label)
+                automatic = window_fix(source, window, when)
                 if source.extra.get("sqs_subscription"):
                     fix = ("an SqsSubscription cannot set a batching window: lower its "
                            "BatchSize to 10, or subscribe your own queue and read it with an "
                            "SQS event that sets MaximumBatchingWindowInSeconds")
+                    automatic = "an SqsSubscription cannot set a batching window"
                 else:
                     fix = ("set MaximumBatchingWindowInSeconds to at least 1, or lower "
                            "BatchSize to 10")
@@ -107,4 +117,14 @@ def check(model, options):
                     resource=where(source),
                     function=fn.id,
                     key=f"{fn.id}:{source.id}",
+                    fix=automatic,
                 )
+
+
+def window_fix(source, window, when):
+    """MaximumBatchingWindowInSeconds: 1 on the mapping."""
+    if when:
+        return f"the values compared are chosen by Fn::If{when}"
+    return fixes.safe(
+        f"set MaximumBatchingWindowInSeconds of {source_label(source)} to 1",
+        fixes.set_property(source.loc, "MaximumBatchingWindowInSeconds", window, 1))

@@ -27,6 +27,10 @@ Mapping:
 ## Fix
 Set `BatchSize` to 10 or less.
 
+`esmlint check --fix` sets it to 10, the nearest value Lambda accepts, where it is a
+literal in the file (safe). A `BatchSize` chosen by `Fn::If` or taken from a parameter or
+variable default is left alone, and the finding says why.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
 """
@@ -34,6 +38,7 @@ Set `BatchSize` to 10 or less.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.0, A.2.
 
+from esmlint import fixes
 from esmlint.rule import Severity, conditions, fifo_queue, report, source_label, where
 from esmlint.values import branches
 
@@ -42,6 +47,7 @@ NAME = "fifo-batch-too-large"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "event-source-mapping", "sqs")
+FIX = "safe"
 
 
 def check(model, options):
@@ -63,4 +69,7 @@ def check(model, options):
                 resource=where(source),
                 function=fn.id,
                 key=f"{fn.id}:{source.id}",
+                fix=f"the BatchSize is chosen by Fn::If{conditions(label)}" if label else
+                fixes.safe(f"set BatchSize of {source_label(source)} to 10",
+                           fixes.set_property(source.loc, "BatchSize", batch, 10)),
             )

@@ -36,6 +36,11 @@ Events:
 ## Fix
 Set the value within the range in the message.
 
+`esmlint check --fix` brings a literal value to the nearest one Lambda accepts (safe): the
+bound it passed, and for `MaximumRecordAgeInSeconds` 60 (a value below −1 becomes −1,
+"never discard"). A value chosen by `Fn::If` or taken from a parameter or variable default
+is left alone, and the finding says why.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
@@ -44,6 +49,7 @@ Set the value within the range in the message.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.2, A.4, A.5-5.
 
+from esmlint import fixes
 from esmlint.rule import Severity, conditions, report, source_label, where
 from esmlint.values import branches
 
@@ -52,6 +58,7 @@ NAME = "esm-value-out-of-range"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "event-source-mapping")
+FIX = "safe"
 
 #: Setting -> (lowest, highest, how the message states the range).
 RANGES = {
@@ -72,6 +79,15 @@ def allowed(name: str, number: int) -> bool:
     return low <= number <= high
 
 
+def nearest(name: str, number: int) -> int:
+    """The accepted value nearest to ``number``; for ``MaximumRecordAgeInSeconds`` a value
+    from 0 to 59 becomes 60, not −1, which would mean "never discard"."""
+    low, high, _ = RANGES[name]
+    if name == "MaximumRecordAgeInSeconds" and number < -1:
+        return -1
+    return fixes.nearest(number, low, high)
+
+
 def check(model, options):
     for fn, source in model.poll_sources():
         for name, (_, _, text) in RANGES.items():
@@ -87,4 +103,9 @@ def check(model, options):
                     resource=where(source),
                     function=fn.id,
                     key=f"{fn.id}:{source.id}:{name}",
+                    fix=f"the value is chosen by Fn::If{conditions(label)}" if label else
+                    fixes.safe(f"set {name} of {source_label(source)} to "
+                               f"{nearest(name, number)}",
+                               fixes.set_property(source.loc, name, value,
+                                                  nearest(name, number))),
                 )

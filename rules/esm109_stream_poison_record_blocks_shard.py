@@ -30,6 +30,13 @@ Bound the retries (`MaximumRetryAttempts`, for example 3) or the record age
 (`MaximumRecordAgeInSeconds`), turn on `BisectBatchOnFunctionError`, and send failed
 records to an `OnFailure` destination (see ESM110).
 
+Where the mapping already has an `OnFailure` destination, `esmlint check --fix
+--unsafe-fixes` sets `MaximumRetryAttempts: 3` and, on Kinesis and DynamoDB Streams
+mappings that do not set it, `BisectBatchOnFunctionError: true` (an explicit `false` is
+kept). The fix is **unsafe**: after three failed retries records leave the stream for the
+destination, which the function may not expect. Without a destination there is no
+automatic fix: where failed records should go is yours to choose.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
 - https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
@@ -38,6 +45,7 @@ records to an `OnFailure` destination (see ESM110).
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.4.
 
+from esmlint import fixes
 from esmlint.model import STREAM_KINDS
 from esmlint.rule import Severity, report, source_label, where
 
@@ -46,6 +54,9 @@ NAME = "stream-poison-record-blocks-shard"
 SEVERITY = Severity.WARNING
 PRECISION = "high"
 TAGS = ("reliability", "event-source-mapping", "streams")
+FIX = "unsafe"
+#: What the fix sets MaximumRetryAttempts to.
+RETRIES = 3
 
 LABELS = {"kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "msk": "Amazon MSK",
           "kafka": "self-managed Kafka"}
@@ -72,9 +83,12 @@ def check(model, options):
         age = unbounded(source.setting("MaximumRecordAgeInSeconds"))
         if not (retries and age):
             continue
+        automatic = bound_retries(source)
         if source.setting("DestinationConfig.OnFailure").absent:
             fix = ("Set MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds, "
                    "with BisectBatchOnFunctionError and an OnFailure destination.")
+            automatic = ("the mapping has no OnFailure destination: where failed records "
+                         "should go is yours to choose")
         else:
             fix = ("Its OnFailure destination is never reached: with infinite retries no "
                    "record is ever given up on and sent there. Set MaximumRetryAttempts (for "
@@ -89,4 +103,18 @@ def check(model, options):
             resource=where(source),
             function=fn.id,
             key=f"{fn.id}:{source.id}",
+            fix=automatic,
         )
+
+
+def bound_retries(source):
+    """MaximumRetryAttempts 3, and BisectBatchOnFunctionError on streams that omit it."""
+    changes = [fixes.set_property(source.loc, "MaximumRetryAttempts",
+                                  source.setting("MaximumRetryAttempts"), RETRIES)]
+    what = f"set MaximumRetryAttempts of {source_label(source)} to {RETRIES}"
+    bisect = source.setting("BisectBatchOnFunctionError")
+    if source.kind in ("kinesis", "dynamodb") and (bisect.absent or bisect.is_default):
+        changes.append(fixes.set_property(source.loc, "BisectBatchOnFunctionError", bisect,
+                                          True))
+        what += " and BisectBatchOnFunctionError to true"
+    return fixes.unsafe(what, *changes)

@@ -53,6 +53,23 @@ Grant the listed actions on the source's ARN, or attach the AWS managed policy f
 source (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
 `AWSLambdaDynamoDBExecutionRole`, `AWSLambdaMSKExecutionRole`).
 
+`esmlint check --fix`, for a SAM function whose role SAM generates (it has no `Role`),
+adds the policy template for the source to its `Policies` (safe: it grants reading that
+one queue, stream or table): `SQSPollerPolicy` with `QueueName: !GetAtt Queue.QueueName`,
+`KinesisStreamReadPolicy` with `StreamName: !Ref Stream`, `DynamoDBStreamReadPolicy` with
+`TableName: !Ref Table` and the stream label. The source must be in the template; a
+`Policies` that is not a list is left alone.
+
+For a role of the template (`AWS::IAM::Role`, `aws_iam_role`), `--fix --unsafe-fixes`
+attaches the AWS managed policy for the source: in `ManagedPolicyArns`
+(`!Sub arn:${AWS::Partition}:iam::aws:policy/service-role/...`), or in Terraform in the
+role's `managed_policy_arns` list when it has one, else as a new
+`aws_iam_role_policy_attachment` after the role (in the partition of a
+`data "aws_partition"` of the file, else `aws`). It is **unsafe**: the managed policy
+grants the actions on every resource (`*`), to every function that uses the role. It is
+offered only when the managed policy grants everything the finding lists (not for
+secrets, Amazon MQ or DocumentDB).
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
@@ -62,16 +79,20 @@ source (`AWSLambdaSQSQueueExecutionRole`, `AWSLambdaKinesisExecutionRole`,
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.1, F.1, F.2.
 
+import dataclasses
+
+from esmlint import fixes
 from esmlint.iam import Tri, missing_actions
 from esmlint.resource_policy import grants
 from esmlint.rule import Severity, report, source_label, where
-from esmlint.values import Sym, Token
+from esmlint.values import PARTITION, Sym, Token, known
 
 ID = "ESM201"
 NAME = "missing-poll-permissions"
 SEVERITY = Severity.ERROR
 PRECISION = "high"
 TAGS = ("correctness", "iam")
+FIX = "safe or unsafe"
 
 ENI = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
        "ec2:DeleteNetworkInterface", "ec2:DescribeVpcs", "ec2:DescribeSubnets",
@@ -247,4 +268,54 @@ def check(model, options):
             resource=where(source),
             function=fn.id,
             key=f"{fn.id}:{source.id}:{role.id}",
+            fix=fix_for(fn, source, role, groups),
         )
+
+
+#: The SAM policy template that lets a function read each source, and its parameters.
+TEMPLATES = {"sqs": "SQSPollerPolicy", "kinesis": "KinesisStreamReadPolicy",
+             "dynamodb": "DynamoDBStreamReadPolicy"}
+
+
+def fix_for(fn, source, role, groups):
+    """A policy template on a SAM function with a generated role (safe); the managed
+    policy on a role of the template (unsafe); or why there is neither."""
+    if role.sam_generated:
+        return _policy_template(fn, source)
+    managed = MANAGED.get(source.kind)
+    if managed is None:
+        return f"AWS has no managed execution-role policy for {LABELS[source.kind]} sources"
+    if role.origin:
+        return f"the role {role.id} is generated from {role.origin}"
+    if role.loc is None or role.loc.line <= 0:
+        return f"the role {role.id} is not written in the file"
+    arn = Sym.of("arn:", PARTITION, f":iam::aws:policy/service-role/{managed}")
+    attached = dataclasses.replace(role, managed_policies=[*role.managed_policies, known(arn)])
+    if missing(attached, groups):
+        return f"{managed} does not grant all the actions listed"
+    return fixes.unsafe(f"attach the AWS managed policy {managed} to {role.id}",
+                        fixes.AttachManagedPolicy(role.loc, role.id,
+                                                  f"service-role/{managed}"))
+
+
+def _policy_template(fn, source):
+    template = TEMPLATES.get(source.kind)
+    resource = source.resource
+    if template is None:
+        return (f"SAM has no policy template that reads {LABELS[source.kind]} sources: add "
+                "the actions to Policies")
+    if not fn.is_sam or fn.sam_role_set:
+        return f"function {fn.id} is not a SAM function whose role SAM generates"
+    if resource is None or resource.kind != source.kind or resource.origin:
+        return f"the {LABELS[source.kind]} is not a resource of the template"
+    rid = resource.id
+    if source.kind == "sqs":
+        params = {"QueueName": {"Fn::GetAtt": [rid, "QueueName"]}}
+    elif source.kind == "kinesis":
+        params = {"StreamName": {"Ref": rid}}
+    else:
+        params = {"TableName": {"Ref": rid},
+                  "StreamName": {"Fn::Select": [3, {"Fn::Split": [
+                      "/", {"Fn::GetAtt": [rid, "StreamArn"]}]}]}}
+    return fixes.safe(f"add the policy template {template} for {rid} to the Policies of "
+                      f"{fn.id}", fixes.AppendItem(fn.loc, "Policies", {template: params}))

@@ -44,6 +44,10 @@ Pass the name: `QueueName: !GetAtt Jobs.QueueName`, `TopicName: !GetAtt Topic.To
 `FunctionName: !Ref Function`, `KeyId: !Ref Key`; for `DynamoDBStreamReadPolicy`
 `StreamName: !Select [3, !Split ["/", !GetAtt Table.StreamArn]]`.
 
+`esmlint check --fix` writes that name in place of a `!Ref` or `!GetAtt` of a resource of
+the template (safe: the policy then grants what it was meant to). A literal ARN or URL, a
+value chosen by `Fn::If` or built with `!Sub`, is left alone, and the finding says why.
+
 ## References
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values
@@ -55,6 +59,7 @@ Pass the name: `QueueName: !GetAtt Jobs.QueueName`, `TopicName: !GetAtt Topic.To
 import functools
 import re
 
+from esmlint import fixes
 from esmlint.model import ref_token
 from esmlint.rule import Severity, report
 from esmlint.values import Sym, branches
@@ -64,6 +69,7 @@ NAME = "sam-policy-template-wrong-identifier"
 SEVERITY = Severity.ERROR
 PRECISION = "high"
 TAGS = ("correctness", "iam", "sam")
+FIX = "safe"
 
 _VARIABLE = re.compile(r"\$\{([^}!]*)\}")
 
@@ -213,6 +219,48 @@ def fix_for(model, value, template, param):
     return f"the name itself as {param}"
 
 
+def name_value(model, token, template, param):
+    """The value that names the resource ``token`` refers to, as data for the fix (the
+    long form of what :func:`fix_for` writes), or None."""
+    rid = token.ref
+    rtype = resource_type(model, rid)
+    if template == "DynamoDBStreamReadPolicy" and param == "StreamName" and \
+            rtype in ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+        return {"Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [rid, "StreamArn"]}]}]}
+    if rtype == "AWS::Kinesis::StreamConsumer":
+        return {"Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": [rid, "StreamARN"]}]}]}
+    pattern = NAME_OF.get(rtype)
+    if pattern is None:
+        return None
+    if pattern.startswith("!Ref "):
+        return {"Ref": rid}
+    return {"Fn::GetAtt": [rid, pattern.rsplit(".", 1)[1]]}
+
+
+def automatic(model, value, template, param, condition):
+    """The fix: the name in place of the ARN or URL, or why there is none."""
+    if condition:
+        return f"the value is chosen by Fn::If ({condition})"
+    reason = fixes.not_literal(value, param)
+    if reason:
+        return reason
+    token = ref_token(value)
+    if token is None or isinstance(value.value, Sym) and not _plain_reference(value):
+        return f"{written(model, value)} names no resource of the template: write the name"
+    new = name_value(model, token, template, param)
+    if new is None:
+        return f"esmlint does not know how to name a {resource_type(model, token.ref)}"
+    old = {"Ref": token.ref} if token.name == "Ref" else {"Fn::GetAtt": [token.ref,
+                                                                        token.name]}
+    return fixes.safe(f"use {fix_for(model, value, template, param)}",
+                      fixes.SetProperty(None, param, new, at=value.loc, old=old))
+
+
+def _plain_reference(value):
+    parts = value.value.parts
+    return len(parts) == 1
+
+
 def check(model, options):
     if not model.policy_template_uses:
         return
@@ -247,4 +295,5 @@ def check(model, options):
                     resource=use.function,
                     function=use.function,
                     key=f"{use.function}:{use.name}:{param}",
+                    fix=automatic(model, value, use.name, param, condition),
                 )

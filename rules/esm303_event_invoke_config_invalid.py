@@ -33,6 +33,13 @@ Worker:
 Use the allowed ranges. Keep a single configuration per function and qualifier: either
 the SAM property or the resource, not both.
 
+`esmlint check --fix` brings a value out of range to the nearest allowed whole number
+(safe), where it is a literal in the file. A value in SAM `Globals` is changed there: every
+function that inherits it has the same finding, so that one place is where it comes from.
+A value chosen by `Fn::If` or taken from a parameter or variable default is left alone,
+and the finding says why. Duplicate configurations are not fixed: which one to keep is
+yours to choose.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html
@@ -41,6 +48,7 @@ the SAM property or the resource, not both.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections B.3.
 
+from esmlint import fixes
 from esmlint.rule import Severity, report
 from esmlint.values import as_number, branches
 
@@ -49,6 +57,7 @@ NAME = "event-invoke-config-invalid"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "async")
+FIX = "safe"
 
 RANGES = (
     ("max_retry_attempts", "MaximumRetryAttempts", 0, 2),
@@ -85,6 +94,10 @@ def check(model, options):
                     resource=config.origin or config.id,
                     function=fn.id,
                     key=f"{fn.id}:{config.id}:{prop}",
+                    fix=f"the value is chosen by Fn::If ({condition})" if condition else
+                    fixes.clamp_fix(f"set {prop} of {_name(config)} to {{value}}",
+                                    config.loc, prop, value, number, low, high,
+                                    shared_ok=True),
                 )
     groups: dict[tuple[int, str], list] = {}
     for config in model.invoke_configs:

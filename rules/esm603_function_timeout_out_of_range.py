@@ -20,6 +20,12 @@ Globals:
 Set `Timeout` to 900 or less. Work that takes longer belongs in Step Functions, ECS or
 AWS Batch, or split into smaller invocations.
 
+`esmlint check --fix` brings a literal `Timeout` to the nearest whole number from 1 to 900
+(safe): the deploy fails with anything else. A `Timeout` in SAM `Globals` is changed
+there, since every function that inherits it has the same finding. A value chosen by
+`Fn::If` or taken from a parameter or variable default is left alone, and the finding
+says why.
+
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
@@ -28,6 +34,7 @@ AWS Batch, or split into smaller invocations.
 # The AWS facts behind this rule, with their sources: esmlint's spec,
 # aws-lambda-invocation.md, sections A.8.
 
+from esmlint import fixes
 from esmlint.rule import Severity, report
 from esmlint.values import as_number, branches
 
@@ -36,6 +43,7 @@ NAME = "function-timeout-out-of-range"
 SEVERITY = Severity.ERROR
 PRECISION = "very-high"
 TAGS = ("correctness", "timeouts")
+FIX = "safe"
 
 
 def check(model, options):
@@ -56,4 +64,7 @@ def check(model, options):
                 resource=fn.id,
                 function=fn.id,
                 key=f"{fn.id}:{condition}",
+                fix=f"the Timeout is chosen by Fn::If ({condition})" if condition else
+                fixes.clamp_fix(f"set Timeout of function {fn.id} to {{value}}", fn.loc,
+                                "Timeout", value, number, 1, 900, shared_ok=True),
             )

@@ -2,10 +2,10 @@
 
 Each rule module's docstring is its documentation (what it does, why, an example, the fix,
 references); this turns it into one page per rule, ``rules/<ID>.md``, with the rule's
-metadata (default severity, options and their defaults, precision, tags, whether esmlint
-fixes it) in front and the ways to configure or suppress it after, plus the rule
-reference ``rules/index.md`` with every rule in a table. The hand-written guides live in
-``docs/``.
+metadata (default severity, options and their defaults, precision, tags, whether
+``esmlint check --fix`` fixes it, and whether safely) in front and the ways to configure or
+suppress it after, plus the rule reference ``rules/index.md`` with every rule in a table.
+The hand-written guides live in ``docs/``.
 
 Two ways to run it:
 
@@ -67,8 +67,7 @@ def rule_page(rule) -> str:
     else:
         lines.append("| options | none |")
     lines += [
-        "| automatic fix | no: esmlint never rewrites a template; *Fix* below says what to "
-        "change |",
+        f"| automatic fix | {_fix_cell(rule.fix)} |",
         "",
         body.strip(),
         "",
@@ -102,6 +101,18 @@ def rule_page(rule) -> str:
     return "\n".join(lines)
 
 
+def _fix_cell(fix: str) -> str:
+    """What ``esmlint check --fix`` does for the rule (its ``FIX``), for the page's table."""
+    if not fix:
+        return "no: *Fix* below says what to change"
+    if fix == "safe":
+        return "yes, safe: `esmlint check --fix` (see *Fix* below)"
+    if fix == "unsafe":
+        return "yes, unsafe: `esmlint check --fix --unsafe-fixes` (see *Fix* below)"
+    return ("yes, safe or unsafe depending on the finding: `esmlint check --fix`, and "
+            "`--unsafe-fixes` for the unsafe ones (see *Fix* below)")
+
+
 def rules_index(rules) -> str:
     """The rule reference: every rule with its page."""
     lines = [
@@ -113,12 +124,16 @@ def rules_index(rules) -> str:
         "permissions the function needs, ESM3xx asynchronous invocation, ESM4xx who may",
         "invoke the function, ESM5xx timeouts against callers, ESM6xx the function itself.",
         "",
-        "| ID | name | severity | summary |",
-        "|---|---|---|---|",
+        "The *fix* column says whether `esmlint check --fix` fixes the rule's findings, and",
+        "whether that fix is safe (applied by `--fix`) or unsafe (only with",
+        "`--unsafe-fixes`): see [Automatic fixes](../usage.md#automatic-fixes).",
+        "",
+        "| ID | name | severity | fix | summary |",
+        "|---|---|---|---|---|",
     ]
     for rule in rules:
         lines.append(f"| [{rule.id}]({rule.id}.md) | {rule.name} | {rule.severity.label} | "
-                     f"{_cell(rule.summary)} |")
+                     f"{rule.fix} | {_cell(rule.summary)} |")
     lines.append("")
     return "\n".join(lines)
 

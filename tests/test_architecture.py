@@ -181,3 +181,23 @@ def test_check_imports_only_the_front_end_of_the_files_at_hand(child_env, tmp_pa
     assert "esmlint.loaders.terraform.builder" in terraform
     assert "esmlint.loaders.cloudformation.builder" not in terraform
     assert not any(m.startswith("esmlint.loaders.serverless.") for m in cloudformation | terraform)
+
+
+def test_rules_use_only_the_data_classes_of_fixes():
+    """A rule attaches a Fix (esmlint.fixes); it never reaches the writers, which read text,
+    and the writers never read the model."""
+    assert _importers_of("esmlint.fixes.", "esmlint.rules") == []
+    assert GRAPH["esmlint.fixes"] <= {"esmlint.values"}
+    for writer in ("esmlint.fixes.yaml", "esmlint.fixes.hcl", "esmlint.fixes.apply"):
+        assert not any(t.startswith(("esmlint.model", "esmlint.loaders", "esmlint.runner"))
+                       for t in GRAPH[writer]), writer
+    assert _importers_of("esmlint.fixes", "esmlint.loaders") == []
+
+
+def test_check_without_fix_imports_no_fix_writer(child_env, tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", encoding="utf-8")
+    imported = _imported(child_env, "check", "template.yaml", cwd=tmp_path)
+    assert not any(m.startswith("esmlint.fixes.") for m in imported), sorted(imported)
+    fixing = _imported(child_env, "check", "--diff", "template.yaml", cwd=tmp_path)
+    assert "esmlint.fixes.run" in fixing

@@ -400,7 +400,7 @@ def test_rules_table(run_cli):
     run = run_cli("rules")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "SEVERITY", "SUMMARY"]
+    assert lines[0].split() == ["ID", "NAME", "SEVERITY", "FIX", "SUMMARY"]
     ids = [line.split()[0] for line in lines[1:]]
     assert ids == [rule.id for rule in registry.load_rules()]
     assert {"ESM001", "ESM101"} <= set(ids)
@@ -410,11 +410,11 @@ def test_rules_markdown(run_cli):
     run = run_cli("rules", "--format", "markdown")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert lines[0] == "| ID | name | severity | summary |"
-    assert lines[1] == "|---|---|---|---|"
+    assert lines[0] == "| ID | name | severity | fix | summary |"
+    assert lines[1] == "|---|---|---|---|---|"
     rows = lines[2:]
     assert len(rows) == len(registry.load_rules())
-    assert any(row.startswith("| ESM101 | sqs-visibility-below-timeout | error | ")
+    assert any(row.startswith("| ESM101 | sqs-visibility-below-timeout | error | safe | ")
                for row in rows)
 
 

@@ -123,6 +123,22 @@ def check_input(name: str, payload: str | bytes) -> None:
         summary = reporters.Summary.of(findings, 1)
         for fmt in ("text", "json"):
             reporters.get(fmt).render(findings, summary, color=False)
+        check_fixes(path, text, loaded.model, findings)
+
+
+def check_fixes(path: str, text: str, model: Any, findings: list) -> None:
+    """The fixes of the findings are made without an error, and the text they make loads
+    as a template again (``--fix`` would otherwise refuse them and say it is a bug)."""
+    from esmlint.fixes.apply import choose, splice
+
+    runner.resolve_fixes(findings, model, {path: text}, True)
+    assert not [f.fix_note for f in findings if "internal error" in f.fix_note]
+    _, edits = choose(findings)
+    if not edits:
+        return
+    fixed = splice(text, edits)
+    again = loaders.load_text(path, fixed, explicit=True)
+    assert not again.error, (again.error, [e.content for e in edits])
 
 
 # --------------------------------------------------------------------------- seeds

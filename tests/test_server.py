@@ -376,3 +376,74 @@ def test_server_with_an_unreadable_configuration_file_says_so_and_still_lints(ls
     shown = client.wait(lambda m: m.get("method") == "window/showMessage")
     assert "missing.yaml" in shown["params"]["message"]
     assert "ESM101" in {d["code"] for d in client.diagnostics(uri)["diagnostics"]}
+
+
+# --- code actions: quick fixes, "ignore here", fix all ------------------------------------------
+
+
+def _apply(text: str, edits: list[dict]) -> str:
+    """Apply LSP text edits (positions in UTF-16 units; these texts are ASCII)."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(position: dict) -> int:
+        return offsets[min(position["line"], len(lines))] + position["character"]
+
+    for edit in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
+        start, end = offset(edit["range"]["start"]), offset(edit["range"]["end"])
+        text = text[:start] + edit["newText"] + text[end:]
+    return text
+
+
+def test_server_offers_fixes_and_ignore_as_code_actions(lsp, tmp_path):
+    client = lsp()
+    assert client.capabilities["codeActionProvider"]["codeActionKinds"] == [
+        "quickfix", "source.fixAll.esmlint"]
+    uri = (tmp_path / "template.yaml").as_uri()
+    open_document(client, uri, BAD)
+    [esm101] = [d for d in client.diagnostics(uri)["diagnostics"] if d["code"] == "ESM101"]
+    answer = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": esm101["range"],
+        "context": {"diagnostics": [esm101]}})["result"]
+    titles = [action["title"] for action in answer]
+    assert "ESM101: Set VisibilityTimeout of Queue to 180 (6 × Timeout + batching window)" \
+        in titles
+    assert "Ignore ESM101 here" in titles
+    fix = next(a for a in answer if a["title"].startswith("ESM101: Set"))
+    assert fix["kind"] == "quickfix" and fix["isPreferred"] is True
+    fixed = _apply(BAD, fix["edit"]["changes"][uri])
+    assert fixed == BAD.replace("VisibilityTimeout: 10", "VisibilityTimeout: 180")
+    ignore = next(a for a in answer if a["title"] == "Ignore ESM101 here")
+    ignored = _apply(BAD, ignore["edit"]["changes"][uri])
+    assert "        # esmlint: ignore[ESM101]\n        Jobs:\n" in ignored
+    assert "ESM101" not in {f["rule"] for f in cli_json(ignored)}
+    everything = next(a for a in answer if a["kind"] == "source.fixAll.esmlint")
+    assert "ESM101" not in {f["rule"] for f in cli_json(
+        _apply(BAD, everything["edit"]["changes"][uri]))}
+
+
+def test_server_shows_why_there_is_no_fix_when_the_client_can(lsp, tmp_path):
+    client = Client(cwd=tmp_path)
+    try:
+        client.request("initialize", {
+            "processId": None, "rootUri": tmp_path.as_uri(),
+            "capabilities": {"textDocument": {"codeAction": {"disabledSupport": True}}}})
+        client.notify("initialized", {})
+        text = BAD.replace("      Timeout: 30\n", "      Timeout: !Ref Timeout\n").replace(
+            "Resources:", "Parameters:\n  Timeout: {Type: Number, Default: 30}\nResources:")
+        text = text.replace("VisibilityTimeout: 10", "VisibilityTimeout: !Ref Visibility")
+        text = text.replace("Parameters:\n", "Parameters:\n  Visibility: {Type: Number, "
+                            "Default: 10}\n")
+        uri = (tmp_path / "template.yaml").as_uri()
+        open_document(client, uri, text)
+        [esm101] = [d for d in client.diagnostics(uri)["diagnostics"] if d["code"] == "ESM101"]
+        answer = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": esm101["range"],
+            "context": {"diagnostics": [esm101]}})["result"]
+        [disabled] = [a for a in answer if "disabled" in a]
+        assert disabled["title"] == "ESM101: no automatic fix"
+        assert "the default of parameter Visibility" in disabled["disabled"]["reason"]
+    finally:
+        client.close()

@@ -41,6 +41,14 @@ class Summary:
     files_with_findings: int = 0
     #: Findings a baseline hid (``--baseline``); they are in none of the counts above.
     baselined: int = 0
+    #: ``--fix`` / ``--diff``: how many findings were (or would be) fixed, in how many
+    #: files; None otherwise. The counts above are of the findings that remain.
+    fixed: int | None = None
+    fixed_files: int = 0
+    #: ``--fix``, ``--diff``, ``--show-fixes``: shown findings with a safe fix, and with an
+    #: unsafe one (``--unsafe-fixes``), not applied.
+    fixable: int = 0
+    unsafe_fixable: int = 0
 
     @property
     def total(self) -> int:
@@ -62,13 +70,16 @@ class Summary:
         )
 
     def to_dict(self) -> dict:
-        return {
+        document = {
             "files": self.files,
             "errors": self.errors,
             "warnings": self.warnings,
             "infos": self.infos,
             "total": self.total,
         }
+        if self.fixed is not None:  # only with --fix or --diff
+            document["fixed"] = self.fixed
+        return document
 
 
 def names() -> list[str]:

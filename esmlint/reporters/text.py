@@ -17,14 +17,54 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 
 
 def render(findings: Sequence[Finding], summary: Summary, *, color: bool = False,
-           with_summary: bool = True) -> str:
+           with_summary: bool = True, show_fixes: bool = False) -> str:
     """The findings, one a line, then the summary (unless ``with_summary`` is false:
     ``--quiet``); ANSI colours only when ``color``. Nothing at all for no findings and no
-    summary line."""
-    lines = [format_finding(finding, color) for finding in findings]
+    summary line.
+
+    ``show_fixes`` (``--show-fixes``, ``--fix``): under each finding of a rule that fixes
+    its findings, an indented line with its fix or why it has none; after the summary,
+    what was fixed and what could be.
+    """
+    lines = []
+    for finding in findings:
+        lines.append(format_finding(finding, color))
+        if show_fixes:
+            line = fix_line(finding)
+            if line:
+                lines.append(line)
     if with_summary:
         lines.append(summary_line(summary))
+        if show_fixes or summary.fixed is not None:
+            extra = fixes_line(summary)
+            if extra:
+                lines.append(extra)
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def fix_line(finding: Finding) -> str:
+    """``    fix: set VisibilityTimeout of Queue to 360`` (or ``fix (unsafe): ...``, or
+    ``no automatic fix: ...``), or "" for a finding of a rule that fixes nothing."""
+    fix = finding.fix
+    if fix is not None and getattr(fix, "edits", ()):
+        label = "fix" if fix.safe else "fix (unsafe, with --unsafe-fixes)"
+        return f"    {label}: {printable(fix.message)}"
+    if finding.fix_note:
+        return f"    no automatic fix: {printable(finding.fix_note)}"
+    return ""
+
+
+def fixes_line(summary: Summary) -> str:
+    """``Fixed 3 problems in 2 files; 1 more fixable with --unsafe-fixes.``"""
+    parts = []
+    if summary.fixed is not None:
+        parts.append(f"Fixed {_count(summary.fixed, 'problem')} in "
+                     f"{_count(summary.fixed_files, 'file')}")
+    if summary.fixable:
+        parts.append(f"{summary.fixable} fixable with --fix")
+    if summary.unsafe_fixable:
+        parts.append(f"{summary.unsafe_fixable} fixable with --fix --unsafe-fixes")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def format_finding(finding: Finding, color: bool = False) -> str:
