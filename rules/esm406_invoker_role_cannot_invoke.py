@@ -53,6 +53,7 @@ Allow `lambda:InvokeFunction` on the function's ARN in the invoker's role, and o
 - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-error-troubleshooting.html
 - https://docs.aws.amazon.com/appsync/latest/devguide/attaching-a-data-source.html
 - https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+- https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html
 """
 
 # The AWS facts behind this rule: Step Functions' IAM policies for Lambda (lambda-iam),

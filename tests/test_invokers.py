@@ -245,3 +245,99 @@ def test_the_state_machine_scenario_gives_the_same_rules_in_every_format(name):
     result = lint_paths([str(scenario / name)])
     assert result.files == 1, result.notes
     assert sorted({f.rule for f in result.findings}) == expected
+
+
+# --------------------------------------------------------------------------- bad input
+
+ODD_VALUES = ["text", 42, None, [], {}, ["a", 1], {"Ref": "Missing"}, {"Fn::If": ["C", 1, 2]},
+              {"Fn::Sub": "${Nope}"}, True]
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES, ids=repr)
+def test_odd_values_anywhere_never_crash(tmp_path, odd):
+    import json
+
+    template = {
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Resources": {
+            "Worker": {"Type": "AWS::Serverless::Function",
+                       "Properties": {"Runtime": "python3.12", "Handler": "a.h",
+                                      "CodeUri": "src/"}},
+            "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+                "RoleArn": odd, "DefinitionSubstitutions": odd,
+                "Definition": {"StartAt": "A", "States": {
+                    "A": {"Type": "Task", "Resource": odd, "Retry": odd,
+                          "TimeoutSeconds": odd, "Parameters": odd, "Next": "B"},
+                    "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                          "Parameters": {"FunctionName": odd, "Qualifier": odd,
+                                         "InvocationType": odd},
+                          "Retry": [odd, {"ErrorEquals": odd, "MaxAttempts": odd}],
+                          "Next": "C"},
+                    "C": {"Type": "Parallel", "Branches": odd, "Next": "D"},
+                    "D": {"Type": "Map", "ItemProcessor": odd, "Iterator": odd, "Next": "E"},
+                    "E": odd}}}},
+            "Text": {"Type": "AWS::StepFunctions::StateMachine",
+                     "Properties": {"DefinitionString": odd}},
+            "File": {"Type": "AWS::Serverless::StateMachine",
+                     "Properties": {"DefinitionUri": odd, "Policies": odd}},
+            "Pipe": {"Type": "AWS::Pipes::Pipe", "Properties": {
+                "RoleArn": odd, "Source": odd, "SourceParameters": {
+                    "SqsQueueParameters": odd, "KinesisStreamParameters": odd},
+                "Enrichment": odd, "Target": {"Fn::GetAtt": ["Worker", "Arn"]},
+                "TargetParameters": {"LambdaFunctionParameters": odd}}},
+            "Source": {"Type": "AWS::AppSync::DataSource", "Properties": {
+                "Type": "AWS_LAMBDA", "LambdaConfig": odd, "ServiceRoleArn": odd}},
+            "Schedule": {"Type": "AWS::Scheduler::Schedule", "Properties": {"Target": odd}},
+        },
+    }
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    result = lint_paths([str(path)])
+    assert not [f for f in result.findings if f.name == "internal-error" or f.rule == "ESM001"]
+
+
+@pytest.mark.parametrize("odd", ['"text"', "42", "null", "[]", "{}", "[\"a\", 1]", "var.nope",
+                                 "true"])
+def test_odd_terraform_values_never_crash(tmp_path, odd):
+    path = write(tmp_path, "main.tf", f'''
+        resource "aws_lambda_function" "w" {{
+          function_name = "w"
+          role          = "arn:aws:iam::123456789012:role/r"
+          handler       = "i.h"
+          runtime       = "python3.12"
+          filename      = "w.zip"
+        }}
+        resource "aws_sfn_state_machine" "f" {{
+          name     = "f"
+          role_arn = {odd}
+          definition = jsonencode({{
+            StartAt = "A"
+            States = {{
+              A = {{ Type = "Task", Resource = {odd}, Retry = {odd}, Next = "B" }}
+              B = {{ Type = "Task", Resource = "arn:aws:states:::lambda:invoke",
+                     Parameters = {{ FunctionName = {odd} }}, TimeoutSeconds = {odd}, End = true }}
+            }}
+          }})
+        }}
+        resource "aws_sfn_state_machine" "g" {{
+          name       = "g"
+          role_arn   = "arn:aws:iam::123456789012:role/sfn"
+          definition = {odd}
+        }}
+        resource "aws_pipes_pipe" "p" {{
+          name     = "p"
+          role_arn = {odd}
+          source   = {odd}
+          target   = aws_lambda_function.w.arn
+        }}
+        resource "aws_appsync_datasource" "d" {{
+          api_id = "x"
+          name   = "d"
+          type   = "AWS_LAMBDA"
+          lambda_config {{
+            function_arn = {odd}
+          }}
+        }}
+    ''')
+    result = lint_paths([str(path)])
+    assert not [f for f in result.findings if f.name == "internal-error"]
