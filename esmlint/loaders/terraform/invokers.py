@@ -66,6 +66,9 @@ def state_machine(b: Builder, item: Any) -> None:
     """aws_sfn_state_machine: each Lambda task a ``states`` source on its function."""
     role_ref, role = _role(b, item)
     value = item.body.get("definition")
+    document = getattr(item.body, "document", None)
+    if callable(document) and not _absent(value):  # with file() / templatefile() read
+        value = document("definition")
     loc = _located(value, item.loc)
     if not value.known:
         definition = unknown(value.reason or "the definition cannot be read", loc)
