@@ -19,8 +19,16 @@ kind           props
                value, when the template sets none)
 ``kms-alias``  name, target_key
 ``eventbus``   name
+``states``     a state machine (its invocations are sources of kind ``states``)
+``pipes``      an EventBridge pipe (its poll side is in :attr:`Model.pipes`)
+``appsync``    an AppSync data source
 ``mq``, ``msk``, ``docdb``, ``rule``, ``api``, ``httpapi``, ``userpool``...
 =============  =================================================================
+
+Every source also says how the function is invoked and by whom (:attr:`Source.invocation`,
+:attr:`Source.principal`, :attr:`Source.role` for the invokers that call with a role of
+their own) and how failed invocations are retried (:attr:`Source.retries`): see the block
+"who invokes, how, and how it is retried" below.
 
 Source settings keep CloudFormation's ``AWS::Lambda::EventSourceMapping`` property names
 (``BatchSize``, ``MaximumBatchingWindowInSeconds``, ``StartingPosition``,
@@ -116,6 +124,28 @@ class Role:
     open_ended: str = ""
 
 
+@dataclass(eq=False)
+class Retry:
+    """How an invoker retries a failed invocation (issue 21, item 5).
+
+    ``by`` says who retries: ``lambda`` (Lambda's own asynchronous queue: two retries by
+    default, an event invoke configuration changes that), ``source`` (the poller leaves
+    the record in its queue or stream: the queue's redrive policy or the mapping's
+    MaximumRetryAttempts decide), ``invoker`` (the invoker's own policy: a Step Functions
+    task's ``Retry``, a Scheduler target's ``RetryPolicy``) or ``caller`` (a synchronous
+    caller: nobody retries unless the client does).
+    """
+
+    by: str
+    attempts: Val = MISSING
+    max_age: Val = MISSING
+    #: Where the invoker itself sends what it gives up on (a Scheduler target's or a
+    #: pipe's dead-letter queue); absent when it keeps none.
+    dead_letter: Val = MISSING
+    #: Readable detail for messages ("Retry of state ProcessOrder").
+    detail: str = ""
+
+
 class _Owner:
     """A reference from a part to the function that owns it, held weakly.
 
@@ -163,9 +193,41 @@ class Source:
     #: The invoking resource for push sources (bucket, topic, rule...), as its id.
     invoker: str = ""
     extra: dict = field(default_factory=dict)
+    # -- who invokes, how, and how it is retried (see the block below the classes) ------
+    #: For invokers that call Lambda with a role of their own (:data:`ROLE_INVOKERS`):
+    #: the role as written, and the model's role when the file defines it.
+    role_ref: Val = MISSING
+    role: Role | None = None
+    #: How the invoker retries a failed invocation, when it says so itself (a Scheduler
+    #: target's RetryPolicy, a Step Functions task's Retry, a pipe's source parameters);
+    #: None for the documented behaviour of the kind (see :func:`retry_behaviour`).
+    retry: Retry | None = None
 
     def setting(self, name: str) -> Val:
         return self.settings.get(name, MISSING)
+
+    @property
+    def invocation(self) -> str:
+        """How the function is invoked: :data:`SYNC` or :data:`ASYNC`, or "" when the file
+        does not tell (an invocation type mapped from the request...). An event source
+        mapping invokes synchronously, like every poller."""
+        if self.extra.get("mode_unknown"):
+            return ""
+        return SYNC if self.mode == POLL else self.mode
+
+    @property
+    def principal(self) -> str:
+        """The service principal a resource-based policy must let invoke the function
+        ("" for role-based invokers and event source mappings, which use roles)."""
+        if self.kind in ROLE_INVOKERS or self.mode == POLL:
+            return ""
+        return SERVICE_PRINCIPALS.get(self.kind, "")
+
+    @property
+    def retries(self) -> Retry:
+        """How a failed invocation is retried: what the invoker says, else the documented
+        behaviour of the kind."""
+        return self.retry if self.retry is not None else retry_behaviour(self)
 
 
 @dataclass(eq=False)
@@ -321,6 +383,12 @@ class Model:
     reference_indexer: Callable[[Model], None] | None = field(default=None, repr=False)
     #: Every SAM policy template use (expanded or dropped because ``Role`` is set).
     policy_template_uses: list[PolicyTemplateUse] = field(default_factory=list)
+    #: The poll side of every EventBridge pipe with a Lambda enrichment or target: one
+    #: :class:`Source` of mode ``poll`` per pipe (kind ``sqs``, ``kinesis``...), owned by
+    #: the first function the pipe invokes, with the pipe's role in ``role``. Kept out of
+    #: ``Function.sources`` (the function sees the pipe as a ``pipes`` source): the rules
+    #: that apply to pipes read them through :meth:`pollers`.
+    pipes: list[Source] = field(default_factory=list)
 
     @property
     def depends(self) -> dict[str, set[str]]:
@@ -370,6 +438,19 @@ class Model:
     def poll_sources(self, kinds: tuple[str, ...] | None = None
                      ) -> Iterator[tuple[Function, Source]]:
         return self.sources(POLL, kinds)
+
+    def pollers(self, kinds: tuple[str, ...] | None = None
+                ) -> Iterator[tuple[Function, Source]]:
+        """Every event source mapping, then the poll side of every pipe (see
+        :attr:`pipes`): for the rules whose facts hold for both. A pipe's source has
+        ``extra["pipe"]`` set and its role in ``role``; see :func:`polling_role`."""
+        yield from self.sources(POLL, kinds)
+        for source in self.pipes:
+            if kinds is not None and source.kind not in kinds:
+                continue
+            fn = source.function
+            if fn is not None:
+                yield fn, source
 
     def referenced(self, value: Val) -> Resource | Function | Role | None:
         """The resource a value refers to (a Ref / GetAtt token), if it is in the model."""
@@ -427,3 +508,60 @@ def ref_token(value: Val) -> Token | None:
     if len(parts) == 1 and isinstance(parts[0], Token) and parts[0].kind == "attr":
         return parts[0]
     return None
+
+
+# --------------------------------------------------------------------------- who invokes
+#
+# Issue 21, item 5: every invoker says how it invokes (Source.invocation), who invokes (a
+# service principal for resource-based invokers, a role for the others) and how failed
+# invocations are retried (Source.retries). Rules read these instead of keeping their own
+# tables per kind.
+
+#: Invokers that call ``lambda:InvokeFunction`` with a role of their own, not with the
+#: function's resource-based policy: Step Functions state machines, EventBridge pipes,
+#: AppSync data sources and EventBridge Scheduler schedules.
+ROLE_INVOKERS = ("states", "pipes", "appsync", "scheduler")
+
+#: The service principal of each invoker kind that uses the function's resource-based
+#: policy (spec C).
+SERVICE_PRINCIPALS = {
+    "s3": "s3.amazonaws.com", "sns": "sns.amazonaws.com",
+    "eventbridge": "events.amazonaws.com", "schedule": "events.amazonaws.com",
+    "logs": "logs.amazonaws.com", "iot": "iot.amazonaws.com",
+    "cognito": "cognito-idp.amazonaws.com", "api": "apigateway.amazonaws.com",
+    "httpapi": "apigateway.amazonaws.com", "websocket": "apigateway.amazonaws.com",
+    "alb": "elasticloadbalancing.amazonaws.com", "ses": "ses.amazonaws.com",
+    "codecommit": "codecommit.amazonaws.com", "config": "config.amazonaws.com",
+    "alexa": "alexa-appkit.amazon.com", "secretsmanager": "secretsmanager.amazonaws.com",
+}
+
+#: The service that assumes the role of each role-based invoker kind.
+ROLE_PRINCIPALS = {"states": "states.amazonaws.com", "pipes": "pipes.amazonaws.com",
+                   "appsync": "appsync.amazonaws.com",
+                   "scheduler": "scheduler.amazonaws.com"}
+
+
+def retry_behaviour(source: Source) -> Retry:
+    """The documented retry behaviour of a source's kind, when it says nothing itself.
+
+    Event source mappings leave failed records in their source (``source``); asynchronous
+    invokers hand the event to Lambda's queue, which retries twice (``lambda``);
+    synchronous callers retry nothing themselves (``caller``).
+    """
+    if source.mode == POLL:
+        return Retry("source", attempts=source.setting("MaximumRetryAttempts"),
+                     max_age=source.setting("MaximumRecordAgeInSeconds"),
+                     dead_letter=source.setting("DestinationConfig.OnFailure.Destination"))
+    if source.invocation == ASYNC:
+        return Retry("lambda", attempts=default(2, source.loc),
+                     max_age=default(21600, source.loc))
+    return Retry("caller")
+
+
+def polling_role(source: Source) -> Role | None:
+    """The role that reads a poll source: a pipe's own role, else the function's
+    execution role (an event source mapping polls with it)."""
+    if source.extra.get("pipe"):
+        return source.role
+    fn = source.function
+    return fn.role if fn is not None else None

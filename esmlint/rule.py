@@ -106,6 +106,8 @@ def source_label(source) -> str:
     event = source.extra.get("event") if isinstance(source.extra, dict) else None
     if source.sam_event and event:
         return f"{source.sam_event} event {event}"
+    if isinstance(source.extra, dict) and source.extra.get("pipe"):
+        return f"pipe {source.extra['pipe']}"
     return f"mapping {source.id}"
 
 

@@ -79,6 +79,12 @@ TERRAFORM: dict[str, str] = {
     "OnFailure": "on_failure",
     "OnSuccess": "on_success",
     "EventSourceArn": "event_source_arn",
+    # EventBridge pipes (source_parameters) and Scheduler targets.
+    "OnPartialBatchItemFailure: AUTOMATIC_BISECT":
+        'on_partial_batch_item_failure = "AUTOMATIC_BISECT"',
+    "OnPartialBatchItemFailure": "on_partial_batch_item_failure",
+    "InvocationType FIRE_AND_FORGET": 'invocation_type = "FIRE_AND_FORGET"',
+    "RetryPolicy": "retry_policy",
     # Asynchronous invocation.
     "MaximumEventAgeInSeconds": "maximum_event_age_in_seconds",
     "Qualifier": "qualifier",

@@ -9,6 +9,11 @@ When the mapping already has a `DestinationConfig.OnFailure`, the message says s
 destination is never reached, because with infinite retries no record is ever given up
 on; the fix is then only to bound the retries or the record age.
 
+EventBridge pipes reading a Kinesis or DynamoDB stream (with a Lambda enrichment or
+target) have the same two settings in their source parameters, with the same −1
+defaults, and are reported the same way; their failed records go to the pipe's
+`DeadLetterConfig`.
+
 ## Why is this bad?
 Records of a shard are processed in order. With the defaults, a record that always makes
 the function fail is retried until it expires from the stream — up to a day for DynamoDB
@@ -40,6 +45,7 @@ automatic fix: where failed records should go is yours to choose.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors
 - https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+- https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceKinesisStreamParameters.html
 """
 
 # The AWS facts behind this rule, with their sources: esmlint's spec,
@@ -62,6 +68,37 @@ LABELS = {"kinesis": "Kinesis", "dynamodb": "DynamoDB stream", "msk": "Amazon MS
           "kafka": "self-managed Kafka"}
 
 
+#: Pipe sources whose parameters bound retries and record age (Kinesis, DynamoDB).
+PIPE_STREAMS = ("kinesis", "dynamodb")
+PIPE_LABELS = {"kinesis": "a Kinesis stream", "dynamodb": "a DynamoDB stream"}
+
+
+def pipe_finding(fn, source, pipe):
+    """The finding for a pipe: its settings live in the pipe's source parameters."""
+    if source.setting("DestinationConfig.OnFailure").absent:
+        fix = ("Set MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds in "
+               "the pipe's source parameters, with OnPartialBatchItemFailure: "
+               "AUTOMATIC_BISECT and a DeadLetterConfig.")
+    else:
+        fix = ("Its DeadLetterConfig is never reached: with infinite retries no record is "
+               "ever given up on. Set MaximumRetryAttempts (for example 3) or "
+               "MaximumRecordAgeInSeconds in the pipe's source parameters.")
+    invokes = ", ".join(source.extra.get("functions") or [fn.id])
+    res = source.resource
+    read = (f"the stream of DynamoDB table {res.id}" if source.kind == "dynamodb" else
+            f"Kinesis stream {res.id}") if res is not None else PIPE_LABELS[source.kind]
+    return report(
+        source.loc,
+        f"pipe {pipe} reads {read} (and invokes {invokes}) with "
+        f"MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (the defaults: retry "
+        f"until the record expires): one record that keeps failing blocks its shard. "
+        f"{fix}",
+        resource=pipe,
+        function=fn.id,
+        key=f"{pipe}:{source.kind}",
+    )
+
+
 def describe(source) -> str:
     label = source_label(source)
     return label if source.sam_event else f"{LABELS[source.kind]} {label}"
@@ -78,10 +115,16 @@ def unbounded(value) -> bool | None:
 
 
 def check(model, options):
-    for fn, source in model.poll_sources(STREAM_KINDS):
+    for fn, source in model.pollers(STREAM_KINDS):
+        pipe = source.extra.get("pipe")
+        if pipe and (source.kind not in PIPE_STREAMS or source.extra.get("settings_unknown")):
+            continue  # MSK pipes have no retry settings; unreadable parameters are not judged
         retries = unbounded(source.setting("MaximumRetryAttempts"))
         age = unbounded(source.setting("MaximumRecordAgeInSeconds"))
         if not (retries and age):
+            continue
+        if pipe:
+            yield pipe_finding(fn, source, pipe)
             continue
         automatic = bound_retries(source)
         if source.setting("DestinationConfig.OnFailure").absent:

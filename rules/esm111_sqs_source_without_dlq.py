@@ -8,6 +8,10 @@ checks the queue's `RedrivePolicy`: a queue without one is reported, and so is o
 `RedrivePolicy` that cannot be read (a parameter without default, a condition) is not
 judged. Queues known only by ARN are not checked.
 
+Queues an EventBridge pipe reads (with a Lambda enrichment or target) are checked for a
+redrive policy too: a pipe also leaves a failed batch in the queue, to be received again
+after the visibility timeout.
+
 ## Why is this bad?
 Without a redrive policy a message that always makes the function fail is received again
 and again until the queue's retention period (4 days by default) runs out, and is then
@@ -41,6 +45,7 @@ pass it as `SqsSubscription: {QueueArn, QueueUrl}`.
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
 - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+- https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-sqs.html
 """
 
 # The AWS facts behind this rule, with their sources: esmlint's spec,
@@ -57,16 +62,29 @@ TAGS = ("reliability", "event-source-mapping", "sqs")
 MIN_RECEIVE_COUNT = 5
 
 
+def readers_text(pairs) -> str:
+    """Who reads the queue, for the message: its functions, then its pipes."""
+    functions = sorted({fn.id for fn, source in pairs if not source.extra.get("pipe")})
+    pipes = sorted({source.extra["pipe"] for _, source in pairs if source.extra.get("pipe")})
+    names = []
+    if functions:
+        names.append(("function " if len(functions) == 1 else "functions ")
+                     + ", ".join(functions))
+    if pipes:
+        names.append(("pipe " if len(pipes) == 1 else "pipes ") + ", ".join(pipes))
+    return " and ".join(names)
+
+
 def check(model, options):
     readers: dict[str, list] = {}
-    for fn, source in model.poll_sources(("sqs",)):
+    for fn, source in model.pollers(("sqs",)):
         queue = source.resource
         if queue is not None and queue.kind == "sqs":
             readers.setdefault(queue.id, []).append((fn, source))
     for qid, pairs in readers.items():
         queue = model.resources[qid]
         functions = sorted({fn.id for fn, _ in pairs})
-        names = ("function " if len(functions) == 1 else "functions ") + ", ".join(functions)
+        names = readers_text(pairs)
         fn, source = pairs[0]
         if queue.origin:
             # A queue SAM generates: the finding belongs to the function that asks for it.
@@ -92,6 +110,8 @@ def check(model, options):
                 key=f"{qid}:no-redrive",
             )
             continue
+        if all(source.extra.get("pipe") for _, source in pairs):
+            continue  # the advice on maxReceiveCount is Lambda's, for its mappings
         count_val = queue.get("max_receive_count")
         count = count_val.int()
         if count is None or count >= MIN_RECEIVE_COUNT:

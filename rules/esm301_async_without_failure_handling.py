@@ -20,6 +20,12 @@ Lambda (the invocation request itself failed: a missing permission, a function t
 does not exist), not the events the function fails on, which Lambda's own asynchronous
 retries handle and then drop (SAM documentation of the schedule `DeadLetterConfig`).
 
+Step Functions tasks that pass `InvocationType: Event` and EventBridge pipes whose
+Lambda target is invoked `FIRE_AND_FORGET` invoke asynchronously too, and count. A
+`.waitForTaskToken` task does not: Step Functions waits for the task token (the state's
+timeout and the workflow's own error handling apply), and AWS does not document which
+invocation type it uses for the call itself.
+
 ## Why is this bad?
 Lambda queues asynchronous events and retries a failing one twice. After the last
 attempt, or after six hours in the queue, the event is dropped, and nothing records it.
@@ -61,7 +67,9 @@ LABELS = {"s3": "S3 notification", "sns": "SNS subscription", "eventbridge": "Ev
           "logs": "CloudWatch Logs subscription", "iot": "IoT rule",
           "ses": "SES receipt rule", "codecommit": "CodeCommit trigger",
           "config": "Config rule",
-          "api": "API Gateway integration (X-Amz-Invocation-Type 'Event') of"}
+          "api": "API Gateway integration (X-Amz-Invocation-Type 'Event') of",
+          "states": "state machine (\"InvocationType\": \"Event\")",
+          "pipes": "pipe (InvocationType FIRE_AND_FORGET)"}
 
 #: Asynchronous invokers a dead-letter queue does not help: CloudFormation waits for the
 #: custom resource's response and fails the stack either way.
@@ -75,7 +83,8 @@ def check(model, options):
         if fn.external:
             continue  # its dead-letter queue and invoke configs are set where it is defined
         invokers = [s for s in fn.sources if s.mode == ASYNC
-                    and s.kind not in NOT_CHECKED and not s.extra.get("mode_unknown")]
+                    and s.kind not in NOT_CHECKED and not s.extra.get("mode_unknown")
+                    and not s.extra.get("callback")]
         if not invokers or fn.invoke_configs:
             continue
         if not fn.dead_letter.absent:

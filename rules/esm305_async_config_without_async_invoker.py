@@ -7,14 +7,24 @@ none of them is asynchronous: they are event source mappings (SQS, Kinesis, Dyna
 Kafka, MQ...) or synchronous callers (API Gateway, load balancers, Function URLs,
 Cognito...).
 
+Step Functions tasks that wait for the function (`lambda:invoke` without
+`InvocationType: Event`, a function ARN as `Resource`) and EventBridge pipes invoking
+their target with `REQUEST_RESPONSE` (or an enrichment) are synchronous invokers; a
+`.waitForTaskToken` task, an `InvocationType: Event` task, a `FIRE_AND_FORGET` pipe
+target, a Scheduler schedule are asynchronous, and AppSync data sources count as unknown
+(resolvers may ask for the `Event` invocation type). The role such an invoker uses does
+not count as "a role that may invoke the function" when only that service can assume it
+and no function of the template uses it.
+
 "Every invoker is in the template" is judged conservatively. The rule stays silent when
 the function has no invoker in the template at all (it is then invoked from elsewhere);
 when a permission lets an asynchronous service, an account or anyone invoke it; when any
-role of the template may call `lambda:InvokeFunction` on it; when anything else in the
-template refers to it (another function's environment, a state machine, an exported
-output, a parameter store value...); when some invoker in the template could not be
-linked to its function, or an API's OpenAPI definition could not be read in full (it may
-invoke with `X-Amz-Invocation-Type: 'Event'`); when the function has a fixed name while some function's
+other role of the template may call `lambda:InvokeFunction` on it; when anything else
+in the template refers to it (another function's environment, a state machine whose
+definition esmlint cannot read, an exported output, a parameter store value...); when
+some invoker in the template could not be linked to its function, or an API's OpenAPI
+definition could not be read in full (it may invoke with `X-Amz-Invocation-Type:
+'Event'`); when the function has a fixed name while some function's
 role is defined outside the template; and for a function the template names but does not
 define (its other invokers are where it is defined).
 
@@ -51,8 +61,8 @@ function asynchronously.
 # aws-lambda-invocation.md, sections B.5, D.
 
 from esmlint.iam import Tri, allows
-from esmlint.model import ASYNC, POLL
-from esmlint.rule import Severity, report
+from esmlint.model import ASYNC, POLL, ROLE_INVOKERS, ROLE_PRINCIPALS
+from esmlint.rule import Severity, principal_text, report
 from esmlint.rules.esm401_missing_invoke_permission import principal_tri
 from esmlint.targets import target
 
@@ -64,7 +74,13 @@ TAGS = ("maintainability", "async")
 
 #: Unlinked invokers that might be an asynchronous invoker of any function.
 UNLINKED = {"s3", "sns", "eventbridge", "scheduler", "logs", "iot", "ses", "codecommit",
-            "config", "cloudformation", "permission", "cognito", "openapi"}
+            "config", "cloudformation", "permission", "cognito", "openapi", "states",
+            "pipes", "appsync"}
+#: How the role-based invokers are named in the message.
+INVOKER_LABELS = {"states": "state machine", "pipes": "pipe",
+                  "appsync": "AppSync data source"}
+#: Role policy resources that attach to exactly one role.
+ONE_ROLE_POLICIES = {"AWS::IAM::RolePolicy", "aws_iam_role_policy"}
 #: Principals of services that only invoke synchronously.
 SYNC_PRINCIPALS = ("apigateway.amazonaws.com", "elasticloadbalancing.amazonaws.com",
                    "cognito-idp.amazonaws.com", "alexa-appkit.amazon.com",
@@ -97,8 +113,47 @@ HARMLESS = {
 SENDERS = ("CustomSMSSender", "CustomEmailSender")
 
 
+def invoker_roles(model, fn) -> set[str]:
+    """The roles of the function's role-based invokers (state machines, pipes...) that
+    only those services can assume, and that no function of the template uses: they
+    invoke the function only the way the invokers do, which are all in the model."""
+    kinds: dict[str, set[str]] = {}
+    for source in fn.sources:
+        if source.kind in ROLE_INVOKERS and source.role is not None:
+            kinds.setdefault(source.role.id, set()).add(ROLE_PRINCIPALS[source.kind])
+    used_by_functions = {f.role.id for f in model.functions if f.role is not None}
+    found = set()
+    for rid, services in kinds.items():
+        role = model.roles.get(rid)
+        if role is None or rid in used_by_functions or role.open_ended:
+            continue
+        if _trusts_only(role, services):
+            found.add(rid)
+    return found
+
+
+def _trusts_only(role, services) -> bool:
+    """Whether the role's trust policy lets only these service principals assume it."""
+    trust = role.trust
+    if trust is None or trust.unresolved or not trust.statements:
+        return False
+    for statement in trust.statements:
+        if statement.unresolved:
+            return False
+        if statement.effect != "Allow":
+            continue
+        if not statement.principals:
+            return False
+        for principal in statement.principals:
+            text = principal_text(principal)
+            if text is None or text.removesuffix(".cn") not in services:
+                return False
+    return True
+
+
 def _referrers_ok(model, fn) -> bool:
     """Whether everything in the template that names the function is understood."""
+    accounted = invoker_roles(model, fn)
     ids = [fn.id]
     for rid, _ in model.referrers.get(fn.id, ()):
         res = model.resources.get(rid)
@@ -111,15 +166,25 @@ def _referrers_ok(model, fn) -> bool:
                 if key == "Export":
                     return False
                 continue
-            if rid in linked or rid in ids:
+            if rid in linked or rid in ids or rid in accounted:
                 continue
             res = model.resources.get(rid)
+            if res is not None and res.type in ONE_ROLE_POLICIES and _attached_to(
+                    model, f"{res.type} {rid}", accounted):
+                continue
             if res is None or res.type not in HARMLESS:
                 return False
             keys = HARMLESS[res.type]
             if keys is not None and key not in keys:
                 return False
     return True
+
+
+def _attached_to(model, source, accounted) -> bool:
+    """Whether the policy labelled ``source`` is attached only to accounted roles."""
+    holders = [rid for rid, role in model.roles.items()
+               if any(policy.source == source for policy in role.policies)]
+    return bool(holders) and all(rid in accounted for rid in holders)
 
 
 def _permissions_ok(model, fn) -> bool:
@@ -141,7 +206,10 @@ def _permissions_ok(model, fn) -> bool:
 def _roles_ok(model, fn) -> bool:
     if fn.arn is None:
         return False
+    accounted = invoker_roles(model, fn)
     for role in model.roles.values():
+        if role.id in accounted:
+            continue  # the role of a state machine or pipe whose invocations are known
         if allows(role, "lambda:InvokeFunction", fn.arn).value is not Tri.NO:
             return False
     if not fn.name.absent and any(
@@ -164,7 +232,8 @@ def only_sync_invokers(model, fn) -> bool:
 
 
 def _invokers(fn) -> str:
-    labels = sorted({"event source mapping" if s.mode == POLL else s.kind for s in fn.sources})
+    labels = sorted({"event source mapping" if s.mode == POLL else
+                     INVOKER_LABELS.get(s.kind, s.kind) for s in fn.sources})
     return ", ".join(labels)
 
 

@@ -210,6 +210,16 @@ def test_a_device_named_by_file_is_not_read(tmp_path):
     bodies = _bodies(tmp_path, 'resource "aws_api_gateway_rest_api" "a" {\n'
                                '  body = file("/dev/zero")\n}\n')
     value = bodies["aws_api_gateway_rest_api.a"].document("body")
+    # /dev is outside the project folder, so it is refused before it is opened.
+    assert not value.known and "outside the project folder" in value.reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_by_file_in_the_project_is_not_read(tmp_path):
+    os.mkfifo(tmp_path / "api.yaml")
+    bodies = _bodies(tmp_path, 'resource "aws_api_gateway_rest_api" "a" {\n'
+                               '  body = file("api.yaml")\n}\n')
+    value = bodies["aws_api_gateway_rest_api.a"].document("body")
     assert not value.known and "not a regular file" in value.reason
 
 

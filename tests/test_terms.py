@@ -55,7 +55,7 @@ def _findings(paths: list[Path]):
 #: Capitalised names that read the same in Terraform: services, API errors, metrics.
 SAME_IN_BOTH = {"DynamoDB", "EventBridge", "CloudWatch", "ResourceConflictException",
                 "DestinationDeliveryFailures", "DeadLetterErrors", "CloudFront", "WebSocket",
-                "DocumentDB", "IoT", "OpenAPI"}
+                "DocumentDB", "IoT", "OpenAPI", "AppSync"}
 _NAME = re.compile(r"(?<![\w.:/${-])(?:[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+(?:\.[A-Z][A-Za-z]+)*"
                    r"|AWS::[\w:]+|CloudFormation|DependsOn)")
 

@@ -43,6 +43,7 @@ KIND_TITLES = {
     "loggroup": "CloudWatch log group", "iot": "IoT rule", "api": "REST API",
     "httpapi": "HTTP API", "url": "function URL", "userpool": "Cognito user pool",
     "cognito": "Cognito user pool", "alexa": "Alexa skill", "states": "state machine",
+    "pipes": "EventBridge pipe", "appsync": "AppSync data source",
     "lambda": "Lambda function", "template": "template", "collapsed": "collapsed",
     "cloudformation": "CloudFormation custom resource", "config": "AWS Config rule",
     "alb": "Application Load Balancer target group", "ses": "SES receipt rule",
@@ -60,10 +61,11 @@ SHAPES = {
                                   "dynamodb-table", "s3", "msk", "kafka", "mq", "docdb",
                                   "documentdb", "loggroup")},
     **{kind: "bus" for kind in ("sns", "eventbus", "rule", "eventbridge", "schedule",
-                                "scheduler", "logs", "iot", "config", "ses", "codecommit")},
+                                "scheduler", "logs", "iot", "config", "ses", "codecommit",
+                                "pipes")},
     **{kind: "api" for kind in ("api", "httpapi", "url", "userpool", "cognito", "alexa",
                                 "states", "alb", "cloudformation", "secretsmanager",
-                                "cloudfront")},
+                                "cloudfront", "appsync")},
     "template": "template", "collapsed": "collapsed",
 }
 

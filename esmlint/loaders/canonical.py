@@ -63,6 +63,8 @@ def canonicalize(model: Model, read: TokenReader) -> None:
         fn.dead_letter = rewrite_val(fn.dead_letter, read)
         for source in fn.sources:
             source.arn = rewrite_val(source.arn, read)
+    for source in model.pipes:  # the poll side of EventBridge pipes
+        source.arn = rewrite_val(source.arn, read)
     for config in model.invoke_configs:
         config.on_failure = rewrite_val(config.on_failure, read)
         config.on_success = rewrite_val(config.on_success, read)

@@ -37,6 +37,7 @@ from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
 from ..openapi import read_definition
 from ..yaml import MDict, load_json
+from . import invokers
 from .intrinsics import Resolver
 
 #: CloudFormation resource type -> model resource kind.
@@ -162,6 +163,7 @@ class Builder:
 
             self.sam_expander: SamExpander | None = SamExpander(self)
             self.sam_expander.register_generated()
+            invokers.register(self)
         else:
             self.sam_expander = None
         for rid in self.raw:
@@ -185,11 +187,14 @@ class Builder:
                 self.model.roles[rid] = self.role(rid)
         if self.sam_expander:
             self.sam_expander.expand_functions()
+            invokers.generated_roles(self)
         for rid in self.raw:
             if self.type_of(rid) == "AWS::Lambda::Function":
                 self.model.functions.append(self.function(rid))
         self.attach_policies()
         self.link()
+        if self.sam:
+            invokers.connectors(self)
         aliases = {alias: fid for alias, (fid, _) in self.alias_of.items()}
         self.model.reference_indexer = functools.partial(
             index_references, self.raw, self.data.get("Outputs"), aliases)
@@ -903,11 +908,12 @@ class Builder:
                            "credentials": role if not role.absent
                            else self.resolver.get(props, "RoleArn")}, outside="arn")
 
-    def schedule(self, rid: str, props: dict) -> None:
+    def schedule(self, rid: str, props: dict) -> Source | None:
         target = props.get("Target") if isinstance(props, dict) else None
-        self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
-                  self.loc(rid), rid,
-                  {"target_dlq": isinstance(target, dict) and "DeadLetterConfig" in target})
+        return self.push(self.resolver.path(props, "Target.Arn"), rid, "scheduler", ASYNC,
+                         self.loc(rid), rid,
+                         {"target_dlq": isinstance(target, dict) and
+                          "DeadLetterConfig" in target})
 
     def log_subscription(self, rid: str, props: dict) -> None:
         self.push(self.resolver.get(props, "DestinationArn"), rid, "logs", ASYNC,
@@ -1658,5 +1664,19 @@ _LINKERS = {
     "AWS::CloudFormation::CustomResource": Builder.custom_resource,
     **{rtype: Builder.resource_policy for rtype in _RESOURCE_POLICIES},
 }
+
+# -- issue 21: role-based invokers (state machines, pipes, AppSync), in invokers.py -------
+KINDS.update({
+    "AWS::StepFunctions::StateMachine": "states",
+    "AWS::Serverless::StateMachine": "states",
+    "AWS::Pipes::Pipe": "pipes",
+    "AWS::AppSync::DataSource": "appsync",
+})
+_LINKERS.update({
+    **{rtype: invokers.state_machine for rtype in invokers.STATE_MACHINES},
+    "AWS::Pipes::Pipe": invokers.pipe,
+    "AWS::AppSync::DataSource": invokers.appsync_datasource,
+    "AWS::Scheduler::Schedule": invokers.schedule,
+})
 
 __all__ = ["build_model", "Builder", "MDict"]

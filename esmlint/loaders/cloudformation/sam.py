@@ -613,6 +613,10 @@ class SamExpander:
                         origin=fn.id, invoker=invoker, extra=extra)
         fn.sources.append(source)
         self.b.model.origins[eid] = fn.id
+        if kind == "ScheduleV2":
+            from .invokers import sam_schedule
+
+            sam_schedule(self.b, source, props, loc)
         if principal:
             pid = f"{eid}Permission"
             target = known(Sym.of(Token("attr", fn.id, "Ref")), loc)

@@ -51,6 +51,7 @@ from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
 from ..openapi import NotADocument, function_in_uri, parse_document, read_definition
 from ..yaml import load_json
+from . import invokers
 from .expressions import JsonDoc, Unknown, contains_unknown
 
 NOT_SET = "not set"
@@ -1279,14 +1280,6 @@ class TfBuilder:
         self.push(body.get("arn"), item, "eventbridge", ASYNC, item.loc, rule, extra,
                   outside="arn", written=_written(body, "arn"))
 
-    def schedule(self, item: TfResource) -> None:
-        targets = item.body.blocks("target")
-        if isinstance(targets, list):
-            for block in targets:
-                dead = block.blocks("dead_letter_config")
-                self.push(block.get("arn"), item, "scheduler", ASYNC, item.loc, item.address,
-                          {"target_dlq": isinstance(dead, Val) or bool(dead)})
-
     def log_subscription(self, item: TfResource) -> None:
         self.push(item.body.get("destination_arn"), item, "logs", ASYNC, item.loc,
                   item.address, {"log_group": item.body.get("log_group_name")})
@@ -1592,7 +1585,6 @@ _LINKERS = {
     "aws_s3_bucket_notification": TfBuilder.bucket_notification,
     "aws_sns_topic_subscription": TfBuilder.subscription,
     "aws_cloudwatch_event_target": TfBuilder.event_target,
-    "aws_scheduler_schedule": TfBuilder.schedule,
     "aws_cloudwatch_log_subscription_filter": TfBuilder.log_subscription,
     "aws_iot_topic_rule": TfBuilder.topic_rule,
     "aws_lambda_function_url": TfBuilder.function_url,
@@ -1609,6 +1601,17 @@ _LINKERS = {
     "aws_ses_receipt_rule": TfBuilder.receipt_rule,
     "aws_lb_target_group_attachment": TfBuilder.target_attachment,
 }
+
+
+# -- issue 21: role-based invokers (state machines, pipes, AppSync, Scheduler) -------------
+KINDS.update({"aws_sfn_state_machine": "states", "aws_pipes_pipe": "pipes",
+              "aws_appsync_datasource": "appsync"})
+_LINKERS.update({
+    "aws_sfn_state_machine": invokers.state_machine,
+    "aws_pipes_pipe": invokers.pipe,
+    "aws_appsync_datasource": invokers.appsync_datasource,
+    "aws_scheduler_schedule": invokers.schedule,
+})
 
 
 def build_model(path: str, kind: str, resources: list[TfResource],

@@ -1027,11 +1027,26 @@ class _FileFunctions:
         if not isinstance(path, str):
             return Unknown(f"{function}() of a path known only at apply time")
         full = path if os.path.isabs(path) else os.path.join(self.root, path)
+        if not self.inside(full):
+            return Unknown(f"{function}(\"{path}\") is outside the project folder (not read)")
         try:
             return read_text(full)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             return Unknown(f"{function}(\"{path}\") cannot be read ({reason})")
+
+    def inside(self, full: str) -> bool:
+        """Whether a file is inside the project: the root module's folder or this
+        module's own (a local module may sit beside the root)."""
+        target = os.path.realpath(full)
+        for base in (self.root, self.scope.directory):
+            folder = os.path.realpath(base)
+            try:
+                if os.path.commonpath([target, folder]) == folder:
+                    return True
+            except ValueError:  # another drive
+                continue
+        return False
 
     def file(self, path: Any) -> Any:
         return self.read(path, "file")
