@@ -4,8 +4,12 @@
 For every `Task` state that invokes a Lambda function (the optimized integration, its
 `.waitForTaskToken` form, the SDK integration or the function's ARN as `Resource`),
 reads the state's `Retry` and reports the errors of
-`Lambda.ServiceException`, `Lambda.AWSLambdaException`, `Lambda.SdkClientException` and
-`Lambda.TooManyRequestsException` that no retrier retries. A retrier whose `ErrorEquals`
+`Lambda.ServiceException`, `Lambda.AWSLambdaException` and `Lambda.SdkClientException`
+that no retrier retries: the transient service errors that AWS's best-practice example
+and the retrier the Step Functions console and the CDK write both list. (The console also
+lists `Lambda.TooManyRequestsException`, AWS's example and the CDK list
+`Lambda.ClientExecutionTimeoutException` instead: a task that follows either is not
+reported for the other's fourth error.) A retrier whose `ErrorEquals`
 holds `States.ALL` or `States.TaskFailed` retries them all; one with `MaxAttempts: 0`
 retries nothing. A `Retry` it cannot read (a parameter, an unresolved value) is not
 judged. It applies to tasks of functions the template does not define too: only the
@@ -39,7 +43,8 @@ Work:
       MaxAttempts: 3
       BackoffRate: 2
 ```
-(AWS's example adds `Lambda.ClientExecutionTimeoutException`.)
+(AWS's example adds `Lambda.ClientExecutionTimeoutException`; retrying throttles,
+`Lambda.TooManyRequestsException`, as above, is worth it too.)
 
 ## References
 - https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
@@ -59,9 +64,9 @@ SEVERITY = Severity.WARNING
 PRECISION = "very-high"
 TAGS = ("reliability", "step-functions")
 
+#: The transient errors AWS's example and the console's and CDK's retriers all retry.
 ERRORS = ("Lambda.ServiceException", "Lambda.AWSLambdaException",
-          "Lambda.SdkClientException", "Lambda.TooManyRequestsException")
-THROTTLE = "Lambda.TooManyRequestsException"
+          "Lambda.SdkClientException")
 #: Error names that match every error a Lambda task can raise (but States.Timeout).
 WILDCARDS = ("States.ALL", "States.TaskFailed")
 
@@ -85,15 +90,10 @@ def check(model, options):
             has = "no Retry"
         else:
             has = f"no Retry for {', '.join(missing)}"
-        causes = []
-        if any(error != THROTTLE for error in missing):
-            causes.append("a transient Lambda service error")
-        if THROTTLE in missing:
-            causes.append("a throttle")
         yield report(
             source.loc,
             f"state {state} of state machine {machine} invokes function {fn.id} with "
-            f"{has}: {' or '.join(causes)} fails the task (and the execution, unless a "
+            f"{has}: a transient Lambda service error fails the task (and the execution, unless a "
             f"Catch handles it). Add a Retry whose \"ErrorEquals\" "
             f"lists {', '.join(missing)} (for example \"IntervalSeconds\": 1, "
             f"\"MaxAttempts\": 3, \"BackoffRate\": 2).",
