@@ -43,6 +43,8 @@ TERRAFORM: dict[str, str] = {
     "EventInvokeConfig": "aws_lambda_function_event_invoke_config",
     # What CloudFormation does, said of Terraform.
     "CloudFormation and Lambda reject anything else": "Lambda rejects anything else",
+    "CloudFormation and EventBridge Pipes reject anything else":
+        "EventBridge Pipes rejects anything else",
     "CloudFormation always creates": "Terraform always creates",
     "CloudFormation may set": "Terraform may create",
     # Function.

@@ -14,6 +14,14 @@ Lambda API and the CloudFormation schema:
 | `TumblingWindowInSeconds` | 0–900 |
 | `ScalingConfig.MaximumConcurrency` | 2–1000 |
 
+EventBridge pipes with an SQS, Kinesis, DynamoDB, MQ or MSK source and a Lambda
+enrichment or target are checked against the Pipes API's ranges for the source
+parameters (`SourceParameters.SqsQueueParameters.BatchSize` and its siblings,
+Terraform's `source_parameters` blocks): `BatchSize` 1–10000,
+`MaximumBatchingWindowInSeconds` 0–300, `MaximumRetryAttempts` −1–10000 and
+`MaximumRecordAgeInSeconds` −1–604800 (no floor of 60 there). A pipe's value is not fixed
+automatically.
+
 Values that are not whole numbers, or that the template does not fix (a parameter
 without default, an import), are not judged. Each branch of an `Fn::If` is checked.
 
@@ -43,6 +51,8 @@ is left alone, and the finding says why.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+- https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceSqsQueueParameters.html
+- https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceKinesisStreamParameters.html
 - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
 """
 
@@ -72,6 +82,15 @@ RANGES = {
 }
 
 
+#: The Pipes API's ranges for a pipe's source parameters (PipeSource*Parameters).
+PIPE_RANGES = {
+    "BatchSize": (1, 10000, "a value from 1 to 10000"),
+    "MaximumBatchingWindowInSeconds": (0, 300, "a value from 0 to 300"),
+    "MaximumRetryAttempts": (-1, 10000, "a value from -1 to 10000"),
+    "MaximumRecordAgeInSeconds": (-1, 604800, "a value from -1 (never discard) to 604800"),
+}
+
+
 def allowed(name: str, number: int) -> bool:
     low, high, _ = RANGES[name]
     if name == "MaximumRecordAgeInSeconds" and number == -1:
@@ -89,6 +108,34 @@ def nearest(name: str, number: int) -> int:
 
 
 def check(model, options):
+    yield from _mappings(model)
+    yield from _pipes(model)
+
+
+def _pipes(model):
+    for fn, source in model.pollers():
+        pipe = source.extra.get("pipe")
+        if not pipe:
+            continue
+        for name, (low, high, text) in PIPE_RANGES.items():
+            for label, value in branches(source.setting(name)):
+                number = value.int()
+                if number is None or low <= number <= high:
+                    continue
+                yield report(
+                    value.loc or source.loc,
+                    f"pipe {pipe} (invoking function {fn.id}) sets {name} {number} in its "
+                    f"source parameters{conditions(label)}, but it must be {text}: "
+                    f"CloudFormation and EventBridge Pipes reject anything else and the "
+                    f"deploy fails. Set {name} to {text}.",
+                    resource=pipe,
+                    function=fn.id,
+                    key=f"{pipe}:{name}",
+                    fix="a pipe's source parameters are not fixed automatically",
+                )
+
+
+def _mappings(model):
     for fn, source in model.poll_sources():
         for name, (_, _, text) in RANGES.items():
             for label, value in branches(source.setting(name)):
