@@ -87,6 +87,14 @@ class TfResource:
     references: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: Every kind of link a front end may leave unmade (``model.unlinked``): what a module
+#: esmlint cannot read as a whole (a block that does not parse) may hold.
+EVERY_UNLINKED = ("esm", "invoke-config", "permission", "s3", "sns", "eventbridge", "url",
+                  "scheduler", "logs", "iot", "ses", "codecommit", "cognito", "api", "alb",
+                  "config", "cloudformation", "resource-policy:sqs", "resource-policy:sns",
+                  "resource-policy:eventbus", "resource-policy:s3", "resource-policy:kms")
+
+
 @dataclass
 class Hints:
     """What a front end knows it could not see, passed to the model."""
@@ -1211,6 +1219,10 @@ class TfBuilder:
             event_source_token=body.get("event_source_token"),
             principal_org_id=body.get("principal_org_id"),
         )
+        if getattr(body, "broken", ""):
+            # A permission block that does not parse may grant anyone anything: not one
+            # scoped to Function URL calls (that would make it grant less).
+            perm.url_auth_type = MISSING
         perm.resolved, found = self.find_function(function)
         if perm.resolved is None:
             self.model.unlinked.add("permission")

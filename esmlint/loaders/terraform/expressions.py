@@ -509,8 +509,15 @@ class Parser:
         rest: list = []
         while self.at(".") or self.at("["):
             if self.at("."):
+                after = self.toks[self.i + 1]
+                if after.kind == "punct" and after.value == "*":
+                    break  # another splat: postfix reads it
                 self.i += 1
                 tok = self.tok
+                if tok.kind == "number" and isinstance(tok.value, int):
+                    self.i += 1  # a legacy index: .0
+                    rest.append(("index", Lit(tok.offset, tok.value)))
+                    continue
                 if tok.kind != "ident":
                     raise HclError("expected an attribute name", tok.offset)
                 self.i += 1
