@@ -283,13 +283,22 @@ class TestConfiguration:
         # The role the module creates has only its logs policy (no attach_* switch set).
         assert ("ESM201", 'module.fn.aws_lambda_event_source_mapping.this["jobs"]') in rules
 
-    def test_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
+    def test_syntax_error_is_esm001_and_the_rest_is_linted(self, tmp_path: Path) -> None:
+        # Issue 22: a broken block whose type and labels can be read stays in the module
+        # with its arguments unknown; the blocks that parse are still linted.
         (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
         (tmp_path / "bad.tf").write_text('resource "x" "y" {\n  a = \n}\n', encoding="utf-8")
         findings = lint_paths([str(tmp_path)]).findings
-        assert [(Path(f.path).name, f.rule, f.line) for f in findings] == [("bad.tf", "ESM001",
-                                                                              2)] or \
-            [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
+        assert [(Path(f.path).name, f.rule, f.line) for f in findings] == [
+            ("bad.tf", "ESM001", 2), ("good.tf", "ESM603", 8)]
+
+    def test_unnamed_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
+        # A broken place that cannot be named may define anything: the module is not
+        # linted, as a module read in part would look like it lacks what it defines.
+        (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
+        (tmp_path / "bad.tf").write_text('{\n  a = {\n}\n', encoding="utf-8")
+        findings = lint_paths([str(tmp_path)]).findings
+        assert [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
 
     def test_node_python_hcl2_rejects_is_located_and_explained(self, tmp_path: Path) -> None:
         # Parsed by lark, then refused by python-hcl2's transformer (a VisitError): found
