@@ -818,10 +818,17 @@ class TfBuilder:
 
     # -- functions ------------------------------------------------------------------------
     def function_at(self, address: str) -> Function | None:
-        for fn in self.model.functions:
-            if fn.id == address:
-                return fn
-        return None
+        functions = self.model.functions
+        index = self.__dict__.get("_functions_by_id")
+        if index is None or index[0] != len(functions):
+            # Functions are only appended: index them again when there are more (looked up
+            # for every reference to a function, so never by a scan of all of them).
+            by_id: dict[str, Function] = {}
+            for fn in functions:
+                by_id.setdefault(fn.id, fn)
+            index = (len(functions), by_id)
+            self.__dict__["_functions_by_id"] = index
+        return index[1].get(address)
 
     def function(self, item: TfResource) -> Function:
         body, loc = item.body, item.loc

@@ -194,11 +194,16 @@ class ConfigBody:
         self.loc: Loc = block.loc
         #: Why the block could not be parsed ("" when it was).
         self.broken: str = getattr(block, "broken", "")
+        self._not_set: Val | None = None
 
     def get(self, name: str) -> Val:
         attr = self.block.attr(name)
         if attr is None:
-            return unknown(NOT_SET, self.loc)
+            # Most arguments a mapping asks for are not written: one value serves them
+            # all (values are never changed once made).
+            if self._not_set is None:
+                self._not_set = unknown(NOT_SET, self.loc)
+            return self._not_set
         value = self.scope.evaluate(attr, self.bindings)
         if isinstance(value, Unknown):
             return unknown(value.reason, attr.loc)
@@ -230,7 +235,8 @@ class ConfigBody:
         """The argument's location, noted with the variable default it takes its value
         from when it is just ``var.NAME`` (messages then say where to look)."""
         text = getattr(attr, "text", None)
-        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) and "var." in text \
+            else None
         origin = self.scope.default_origin(match.group(2)) if match else None
         if origin is None:
             return attr.loc
@@ -251,6 +257,8 @@ class ConfigBody:
     def blocks(self, name: str) -> list | Val:
         if self.broken:  # a block that does not parse: its nested blocks are unknown
             return unknown(self.broken, self.loc)
+        if getattr(self.block, "blocks", None) == []:
+            return []  # no nested block at all (HCL): nothing to look through
         result: list = [ConfigBody(b, self.scope, self.bindings) for b in
                         self.block.children(name)]
         for dyn in self.block.dynamic(name):

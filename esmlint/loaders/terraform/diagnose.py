@@ -198,7 +198,10 @@ class _Scan:
                 lexer.pos = pos
                 try:
                     lexer.template_string()
-                except HclError:
+                except HclError as exc:
+                    if str(exc) in ("newline in string", "unclosed string"):
+                        raise Problem("unclosed string: this '\"' is not closed on its line",
+                                      pos) from None
                     return self.line_end(pos)
                 pos = lexer.pos
                 last = '"'

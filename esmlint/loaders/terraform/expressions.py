@@ -285,6 +285,10 @@ class Lexer:
     def template_string(self) -> list:
         """A quoted template: list of str and (offset, text) interpolations/directives."""
         text = self.text
+        plain = _PLAIN_STRING.match(text, self.pos)
+        if plain is not None:  # no escape, interpolation or directive: most strings
+            self.pos = plain.end()
+            return [plain.group(1)] if plain.group(1) else []
         self.pos += 1
         parts: list = []
         buf: list[str] = []
@@ -680,7 +684,44 @@ def template_node(parts: list, offset: int) -> Node:
 
 def parse_expression(text: str, base: int = 0) -> Node:
     """Parse HCL expression text (an attribute's right-hand side). Raises HclError."""
+    simple = _simple(text, base)
+    if simple is not None:
+        return simple
     return Parser(text, base).parse()
+
+
+#: A quoted string with nothing to decode in it.
+_PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
+_PLAIN_EXPRESSION = re.compile(
+    r'(?:"(?P<string>[^"\\$%\n]*)"|(?P<number>[0-9]+)|'
+    r"(?P<path>[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*))\Z")
+
+
+def _simple(text: str, base: int) -> Node | None:
+    """The node of the commonest expressions without the parser (the same node it gives):
+    a plain string, a whole number, a name or a chain of attributes (``aws_sqs_queue.q.arn``).
+    None for anything else."""
+    match = _PLAIN_EXPRESSION.match(text)
+    if match is None:
+        return None
+    string = match.group("string")
+    if string is not None:
+        return Template(base, [string] if string else [])
+    number = match.group("number")
+    if number is not None:
+        if len(number) > 4000:
+            return None  # the parser says why
+        return Lit(base, int(number))
+    names = match.group("path").split(".")
+    first = names[0]
+    if first in ("true", "false", "null"):
+        if len(names) > 1:
+            return None
+        return Lit(base, {"true": True, "false": False, "null": None}[first])
+    node: Node = Var(base, first)
+    for name in names[1:]:
+        node = GetAttr(base, node, name)
+    return node
 
 
 def parse_template(text: str, base: int = 0) -> Node:

@@ -267,9 +267,10 @@ def _top_block(source: _Source, node: Any, row_base: int, byte_base: int,
     """One top-level block into ``result``: whole, or broken when HCL refuses what the
     grammar took (labels on another line than the type, an argument's value on the line
     after its '=', nesting beyond the bounds)."""
-    block = _header(source, node, row_base, byte_base)
+    block, problem = _header(source, node, row_base, byte_base)
     try:
-        _check_header(source, node, row_base)
+        if problem is not None:
+            raise problem
         _fill(source, block, node, 1, row_base, byte_base)
     except TfSyntaxError as exc:
         start = source.char_offset(node.start_byte + byte_base)
@@ -299,39 +300,48 @@ _LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "module": 1, "variable": 1,
 
 def _fill(source: _Source, block: HclBlock, node: Any, depth: int, row_base: int,
           byte_base: int) -> None:
-    """The attributes and nested blocks of a ``block`` node into ``block``."""
+    """The attributes and nested blocks of a ``block`` node into ``block``.
+
+    This is the loop every attribute of every file goes through: it reads each node
+    once, and checks HCL's line rules on the bytes rather than through more nodes."""
     text = source.text
     data = source.data
+    path = source.path
+    ascii_only = source.ascii
+    attrs = block.attrs
     for body in node.children:
         if body.type != "body":
             continue
         for child in body.children:
             kind = child.type
             if kind == "attribute":
-                name_node, equals, expr = child.child(0), child.child(1), child.child(2)
-                row, col = child.start_point
-                if equals.start_point[0] != row or expr.start_point[0] != row:
+                name_node, equals, expr = child.children
+                begin = child.start_byte + byte_base
+                start = expr.start_byte + byte_base
+                if data.find(b"\n", begin, start) >= 0:
                     raise source.error("an argument's name, '=' and value must begin on "
                                        "one line", _shift(equals.start_point, row_base))
-                _check_expression(source, expr, row_base)
-                start = expr.start_byte + byte_base
-                if source.ascii:
-                    start_char = start
-                    value = text[start:expr.end_byte + byte_base]
+                end = expr.end_byte + byte_base
+                if end - start >= MAX_EXPRESSION_DEPTH:
+                    _check_expression(source, expr, row_base)
+                row, col = child.start_point
+                row += row_base
+                name = data[begin:name_node.end_byte + byte_base].decode("utf-8",
+                                                                         "surrogatepass")
+                if ascii_only:
+                    attrs[name] = HclAttr(text[start:end], Loc(path, row + 1, col + 1), start)
                 else:
-                    start_char = source.offset(row + row_base, start)
-                    value = text[start_char:source.offset(expr.end_point[0] + row_base,
-                                                          expr.end_byte + byte_base)]
-                name = data[name_node.start_byte + byte_base:name_node.end_byte + byte_base]
-                block.attrs[name.decode("utf-8", "surrogatepass")] = HclAttr(
-                    value, Loc(source.path, row + row_base + 1,
-                               source.column(row + row_base, col)), start_char)
+                    start_char = source.offset(row, start)
+                    value = text[start_char:source.offset(expr.end_point[0] + row_base, end)]
+                    attrs[name] = HclAttr(value, Loc(path, row + 1, source.column(row, col)),
+                                          start_char)
             elif kind == "block":
                 if depth >= MAX_BLOCK_DEPTH:
                     raise source.error("blocks nested too deeply",
                                        _shift(child.start_point, row_base))
-                _check_header(source, child, row_base)
-                inner = _header(source, child, row_base, byte_base)
+                inner, problem = _header(source, child, row_base, byte_base)
+                if problem is not None:
+                    raise problem
                 _fill(source, inner, child, depth + 1, row_base, byte_base)
                 block.blocks.append(inner)
 
@@ -340,40 +350,50 @@ def _shift(point: Any, row_base: int) -> tuple[int, int]:
     return (point[0] + row_base, point[1])
 
 
-def _check_header(source: _Source, node: Any, row_base: int) -> None:
-    """A block's type and labels stand on one line (its '{' may follow on the next)."""
-    row = node.start_point[0]
-    for part in node.children:
-        if part.type == "comment":
-            continue
-        if part.type not in ("identifier", "string_lit"):
-            return
-        if part.start_point[0] != row:
-            raise source.error("a block's type and labels must be on one line",
-                               _shift(part.start_point, row_base))
-        if part.type == "string_lit" and _TEMPLATE_SEQUENCE.search(part.text):
-            raise source.error("a block label cannot hold a template sequence ('${' or "
-                               "'%{')", _shift(part.start_point, row_base))
-
-
-def _header(source: _Source, node: Any, row_base: int, byte_base: int) -> HclBlock:
-    """A block's type, labels and position, from its first children."""
+def _header(source: _Source, node: Any, row_base: int, byte_base: int
+            ) -> tuple[HclBlock, TfSyntaxError | None]:
+    """A block's type, labels and position, from its first children; and what HCL
+    refuses in them: labels on another line than the type (its '{' may follow on the
+    next), a template sequence in a label."""
     data = source.data
     names: list[str] = []
+    last = None
     for part in node.children:
         kind = part.type
         if kind == "identifier":
             names.append(data[part.start_byte + byte_base:part.end_byte + byte_base]
                          .decode("utf-8", "surrogatepass"))
+            last = part
         elif kind == "string_lit":
             # The label as written between its quotes (escapes are not decoded).
             inner = data[part.start_byte + byte_base + 1:part.end_byte + byte_base - 1]
             names.append(inner.decode("utf-8", "surrogatepass"))
+            last = part
         elif kind != "comment":
             break
     row, col = node.start_point
-    loc = Loc(source.path, row + row_base + 1, source.column(row + row_base, col))
-    return HclBlock(names[0] if names else "", tuple(names[1:]), loc)
+    row += row_base
+    column = col + 1 if source.ascii else source.column(row, col)
+    block = HclBlock(names[0] if names else "", tuple(names[1:]), Loc(source.path, row + 1,
+                                                                      column))
+    problem = None
+    if last is not None and data.find(b"\n", node.start_byte + byte_base,
+                                      last.end_byte + byte_base) >= 0:
+        for part in node.children:
+            if part.type in ("identifier", "string_lit") and part.start_point[0] + row_base \
+                    != row:
+                problem = source.error("a block's type and labels must be on one line",
+                                       _shift(part.start_point, row_base))
+                break
+    if problem is None and any("{" in name for name in names[1:]):
+        for part in node.children:
+            if part.type == "string_lit" and _TEMPLATE_SEQUENCE.search(part.text):
+                problem = source.error("a block label cannot hold a template sequence "
+                                       "('${' or '%{')", _shift(part.start_point, row_base))
+                break
+            if part.type == "block_start":
+                break
+    return block, problem
 
 
 def _check_expression(source: _Source, expr: Any, row_base: int) -> None:
@@ -427,8 +447,9 @@ def _read_broken(source: _Source, root: Any, result: HclFile) -> None:
         if pos == 0:
             continue
         node = root.descendant_for_byte_range(pos, pos + 1)
-        if node is not None and node.type in ("comment", "template_literal"):
-            continue  # inside a comment or a string: not a block
+        if node is not None and (node.type == "comment" or _in_heredoc(node)):
+            continue  # inside a comment or a heredoc: not a block (a quoted string
+            # cannot hold a line break, so one left open ends at its line)
         starts.append(pos)
     starts.append(len(data))
     parser = _parser()
@@ -445,6 +466,16 @@ def _read_broken(source: _Source, root: Any, result: HclFile) -> None:
     if not result.errors:  # the pieces parse where the whole did not: say so at the start
         result.errors.append(_diagnosed(source, 0, len(source.text)) or
                              _first_problem(source, root, data, 0))
+
+
+def _in_heredoc(node: Any) -> bool:
+    while node is not None:
+        if node.type == "heredoc_template":
+            return True
+        if node.type in ("block", "attribute", "config_file"):
+            return False
+        node = node.parent
+    return False
 
 
 def _read_broken_piece(source: _Source, root: Any, piece: bytes, row_base: int,
