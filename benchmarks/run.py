@@ -1,23 +1,32 @@
 """Side-by-side timing of esmlint and cfn-lint, reported as ratios.
 
-Run from the repository root with esmlint and cfn-lint installed:
+Run from the repository root with esmlint (and, for the ratios to cfn-lint, cfn-lint)
+installed:
 
     python benchmarks/run.py [--corpus ../shared/corpus] [--repeat 3] [--quick]
 
 Measures, in one run on one machine (so the ratios hold whatever the machine):
 
-1. Batch: every SAM, CloudFormation and CDK file of the corpus in one esmlint process, in
-   one cfn-lint process, and the floor: interpreter start-up plus PyYAML's C loader
-   parsing the same files.
-2. Cold single template (the pre-commit and editor case): one template, a fresh process
+1. Batch: every SAM, CloudFormation and CDK file of the corpus in one esmlint process (one
+   worker per CPU, then ``--jobs 1``), in one cfn-lint process, and the parse floor: one
+   process that starts the interpreter and parses the same files, YAML with PyYAML's C
+   loader and JSON with ``json``.
+2. The whole corpus directory, Terraform ``.tf`` files included, with ``--jobs 1``, against
+   the same one-process floor (``.tf`` files parsed by tree-sitter, as esmlint does).
+3. Cold single template (the pre-commit and editor case): one template, a fresh process
    each time, for esmlint and cfn-lint, and plain interpreter start-up.
-3. Imports: what `python -X importtime -m esmlint check` imports (no cfn-lint,
+4. Imports: what `python -X importtime -m esmlint check` imports (no cfn-lint,
    samtranslator code or jsonschema on the check path).
-4. Scaling: synthetic templates with 10 to 10,000 functions, each with a queue, a role and
+5. Scaling: synthetic templates with 10 to 10,000 functions, each with a queue, a role and
    a mapping; time per size and peak memory.
+6. Terraform against SAM: generated modules of 100, 1,000 and 5,000 functions, each a
+   function, a queue and the mapping between them, written once as ``.tf`` and once as a
+   SAM template; time per function in each format, and peak memory.
 
-Speed targets belong here, not in timed unit tests. Results print as Markdown tables,
-the last one each target with whether it was met; the exit status is 1 when one was missed.
+Without the corpus (a fresh clone has no ``../shared/corpus``) the batch measures are
+skipped, said so, and the rest is measured. Speed targets belong here, not in timed unit
+tests. Results print as Markdown tables, the last one each target with whether it was met;
+the exit status is 1 when one was missed.
 """
 
 from __future__ import annotations
@@ -38,19 +47,33 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 HEAVY = ("cfnlint", "samtranslator", "jsonschema", "botocore", "boto3")
 #: Every child process runs the installed esmlint, as users do: without this, ``python -m``
-#: from the repository root imports the source tree instead, which has no compiled
-#: bytecode when PYTHONDONTWRITEBYTECODE is set and then starts twice as slowly.
-ENV = {**os.environ, "PYTHONSAFEPATH": "1"}
+#: from the repository root imports the source tree instead. Bytecode is written and
+#: read as for users: with PYTHONDONTWRITEBYTECODE set, an editable install compiles
+#: every module again in every run, and starts twice as slowly.
+ENV = {key: value for key, value in os.environ.items()
+       if key != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONSAFEPATH": "1"}
 
 
 def template_files(corpus: Path) -> list[str]:
-    """The SAM, CloudFormation and CDK files listed in the corpus manifest."""
+    """The SAM, CloudFormation and CDK files listed in the corpus manifest ([] when there
+    is no corpus there)."""
     files = []
-    with open(corpus / "MANIFEST.tsv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            if row["format"] in ("sam", "cfn", "cdk"):
-                files.append(str(corpus / row["path_in_corpus"]))
+    try:
+        with open(corpus / "MANIFEST.tsv", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                if row.get("format") in ("sam", "cfn", "cdk") and row.get("path_in_corpus"):
+                    files.append(str(corpus / row["path_in_corpus"]))
+    except OSError:
+        return []
     return sorted(files)
+
+
+def corpus_files(corpus: Path) -> list[str]:
+    """Every file esmlint reads when it lints the corpus directory (its own discovery)."""
+    from esmlint import discover
+
+    found = discover.discover([str(corpus)], terraform=True)
+    return sorted(candidate.path for candidate in found.files)
 
 
 def timed(cmd: list[str], repeat: int, env: dict | None = None) -> float:
@@ -64,31 +87,65 @@ def timed(cmd: list[str], repeat: int, env: dict | None = None) -> float:
     return min(times)
 
 
-def floor_script(files: list[str]) -> str:
-    """PyYAML's C loader over the files, intrinsic tags accepted: the parse floor."""
-    return (
-        "import sys, yaml\n"
-        "class Loader(yaml.CSafeLoader):\n"
-        "    pass\n"
-        "Loader.add_multi_constructor('!', lambda loader, suffix, node: None)\n"
-        "for p in sys.argv[1:]:\n"
-        "    with open(p, encoding='utf-8') as f:\n"
-        "        yaml.load(f.read(), Loader=Loader)\n"
-    )
+#: The parse floor: one process, each file parsed by the fastest compiled parser of its
+#: syntax, keeping nothing (JSON by ``json``, YAML by PyYAML's C loader with intrinsic
+#: tags accepted, ``.tf`` by tree-sitter). The file list is read from a file: the whole
+#: corpus is too many arguments for some systems.
+FLOOR = """\
+import json, sys, yaml
+class Loader(yaml.CSafeLoader):
+    pass
+Loader.add_multi_constructor('!', lambda loader, suffix, node: None)
+hcl = None
+for path in open(sys.argv[1], encoding='utf-8').read().splitlines():
+    try:
+        with open(path, encoding='utf-8') as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        continue
+    name = path.lower()
+    try:
+        if name.endswith('.json'):
+            json.loads(text)
+        elif name.endswith('.tf'):
+            if hcl is None:
+                import tree_sitter_hcl
+                from tree_sitter import Language, Parser
+                hcl = Parser(Language(tree_sitter_hcl.language()))
+            hcl.parse(text.encode('utf-8', 'surrogatepass'))
+        else:
+            yaml.load(text, Loader=Loader)
+    except (ValueError, yaml.YAMLError):
+        pass
+"""
+
+
+def floor(files: list[str], repeat: int) -> float:
+    listing = Path(tempfile.mkdtemp()) / "files.txt"
+    listing.write_text("\n".join(files), encoding="utf-8")
+    return timed([sys.executable, "-c", FLOOR, str(listing)], repeat)
 
 
 def batch(files: list[str], repeat: int, with_cfn_lint: bool) -> dict:
-    listing = Path(tempfile.mkdtemp()) / "files.txt"
-    listing.write_text("\n".join(files), encoding="utf-8")
     command = [sys.executable, "-m", "esmlint", "check", "--fail-on", "never"]
     esmlint = timed([*command, *files], repeat)  # default: one worker per CPU
     serial = timed([*command, "--jobs", "1", *files], repeat)
-    floor = timed([sys.executable, "-c", floor_script(files), *files], repeat)
-    result = {"files": len(files), "esmlint": esmlint, "serial": serial, "floor": floor}
+    result = {"files": len(files), "esmlint": esmlint, "serial": serial,
+              "floor": floor(files, repeat)}
     if with_cfn_lint:
         # cfn-lint is slow on the whole corpus: one run is enough for a ratio.
         result["cfn-lint"] = timed([*cfn_lint_command(), "--", *files], 1)
     return result
+
+
+def whole_corpus(corpus: Path, repeat: int) -> dict:
+    """The corpus directory as users lint it (``.tf`` modules included), one job, against
+    the one-process floor over the same files."""
+    files = corpus_files(corpus)
+    command = [sys.executable, "-m", "esmlint", "check", "--fail-on", "never", "--jobs", "1",
+               str(corpus)]
+    return {"files": len(files), "tf": sum(f.lower().endswith(".tf") for f in files),
+            "serial": timed(command, repeat), "floor": floor(files, repeat)}
 
 
 def cold(template: str, repeat: int, with_cfn_lint: bool) -> dict:
@@ -210,6 +267,63 @@ def relint(lines: int = 500, repeat: int = 20) -> dict:
     return {"lines": text.count("\n"), "best": min(times), "median": statistics.median(times)}
 
 
+def synthetic_sam(functions: int) -> str:
+    """A SAM template: per function a queue and a function with an SQS event on it."""
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Transform: AWS::Serverless-2016-10-31",
+             "Resources:"]
+    for i in range(functions):
+        lines += [
+            f"  Queue{i}:", "    Type: AWS::SQS::Queue", "    Properties:",
+            f"      VisibilityTimeout: {20 + i % 50}",
+            f"  Fn{i}:", "    Type: AWS::Serverless::Function", "    Properties:",
+            "      Runtime: python3.12", "      Handler: index.handler", "      CodeUri: src/",
+            f"      Timeout: {10 + i % 40}", "      Events:", "        Jobs:",
+            "          Type: SQS", "          Properties:",
+            f"            Queue: !GetAtt Queue{i}.Arn",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def synthetic_tf(functions: int) -> str:
+    """The same as :func:`synthetic_sam` as a Terraform module: per function a queue, a
+    function and the event source mapping between them."""
+    blocks = []
+    for i in range(functions):
+        blocks.append(
+            f'resource "aws_sqs_queue" "queue{i}" {{\n'
+            f"  visibility_timeout_seconds = {20 + i % 50}\n}}\n\n"
+            f'resource "aws_lambda_function" "fn{i}" {{\n'
+            f'  function_name = "fn{i}"\n'
+            f'  role          = "arn:aws:iam::123456789012:role/fn{i}"\n'
+            '  runtime       = "python3.12"\n'
+            '  handler       = "index.handler"\n'
+            '  filename      = "fn.zip"\n'
+            f"  timeout       = {10 + i % 40}\n}}\n\n"
+            f'resource "aws_lambda_event_source_mapping" "fn{i}" {{\n'
+            f"  event_source_arn = aws_sqs_queue.queue{i}.arn\n"
+            f"  function_name    = aws_lambda_function.fn{i}.arn\n}}\n\n")
+    return "".join(blocks)
+
+
+def terraform_vs_sam(sizes: list[int], repeat: int) -> list[dict]:
+    """Each size in both formats, side by side: time, time per function, peak memory."""
+    rows = []
+    folder = Path(tempfile.mkdtemp())
+    for size in sizes:
+        sam = folder / f"sam-{size}.yaml"
+        sam.write_text(synthetic_sam(size), encoding="utf-8")
+        module = folder / f"tf-{size}"
+        module.mkdir()
+        (module / "main.tf").write_text(synthetic_tf(size), encoding="utf-8")
+        row: dict = {"functions": size}
+        for key, path in (("sam", sam), ("tf", module)):
+            args = ["check", "--fail-on", "never", str(path)]
+            row[key] = timed([sys.executable, "-m", "esmlint", *args], repeat)
+            row[f"{key}_peak_mib"] = peak_memory(args)
+        rows.append(row)
+    return rows
+
+
 def synthetic_plan(resources: int) -> dict:
     """A Terraform plan (format 1.2 shape) with queues, roles, functions and mappings."""
     planned, config = [], []
@@ -277,11 +391,19 @@ def main() -> int:
     results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
                      "versions": versions(with_cfn_lint)}
 
-    results["batch"] = batch(files, args.repeat, with_cfn_lint)
+    if files:
+        results["batch"] = batch(files, args.repeat, with_cfn_lint)
+        results["corpus"] = whole_corpus(args.corpus, args.repeat)
+    else:
+        print(f"benchmark: no corpus at {args.corpus} (no MANIFEST.tsv listing its "
+              "templates): the batch and whole-corpus measures are skipped; pass "
+              "--corpus DIR to run them", file=sys.stderr)
     results["cold"] = cold(single, args.repeat, with_cfn_lint)
     results["heavy_imports"] = heavy_imports(single)
     sizes = [10, 100, 1000] if args.quick else [10, 100, 1000, 10000]
     results["scaling"] = scaling(sizes, 1 if args.quick else min(args.repeat, 2))
+    results["terraform"] = terraform_vs_sam([100, 1000] if args.quick else [100, 1000, 5000],
+                                            1 if args.quick else min(args.repeat, 2))
     results["plan"] = plan_scaling(1000 if args.quick else 5000, 1 if args.quick else 2)
     results["relint"] = relint()
 
@@ -292,20 +414,34 @@ def main() -> int:
     return 1 if missed else 0
 
 
-#: Issue 9's targets: (what, measured text, met: True / False / None when not measured).
+#: Issue 9's and issue 22's targets: (what, measured text, met: True / False / None when
+#: not measured).
 def targets(results: dict) -> list[tuple[str, str, bool | None]]:
-    b, c, rows = results["batch"], results["cold"], results["scaling"]
+    b, c, rows = results.get("batch"), results["cold"], results["scaling"]
     rows_by_size = {row["functions"]: row["seconds"] for row in rows}
-    cfn, cfn_cold = b.get("cfn-lint"), c.get("cfn-lint")
+    cfn = b.get("cfn-lint") if b else None
+    cfn_cold = c.get("cfn-lint")
     growth = [rows[i + 1]["seconds"] / rows[i]["seconds"] for i in range(len(rows) - 1)]
     largest = rows_by_size.get(10000)
     p, r = results["plan"], results["relint"]
-    return [
+    skipped = "not measured (no corpus)"
+    found = [
         ("batch: at least 50x faster than cfn-lint",
-         f"{cfn / b['esmlint']:.0f}x" if cfn else "cfn-lint not installed",
+         f"{cfn / b['esmlint']:.0f}x" if cfn else
+         ("cfn-lint not installed" if b else skipped),
          cfn / b["esmlint"] >= 50 if cfn else None),
-        ("batch: within 2x of the floor", f"{b['esmlint'] / b['floor']:.2f}x",
-         b["esmlint"] <= 2 * b["floor"]),
+        ("batch: within 2x of the floor",
+         f"{b['esmlint'] / b['floor']:.2f}x" if b else skipped,
+         b["esmlint"] <= 2 * b["floor"] if b else None),
+        ("batch, --jobs 1: within 1.5x of the floor",
+         f"{b['serial'] / b['floor']:.2f}x" if b else skipped,
+         b["serial"] <= 1.5 * b["floor"] if b else None),
+    ]
+    whole = results.get("corpus")
+    found.append(("whole corpus (.tf included), --jobs 1: within 2x of the floor",
+                  f"{whole['serial'] / whole['floor']:.2f}x" if whole else skipped,
+                  whole["serial"] <= 2 * whole["floor"] if whole else None))
+    found += [
         ("cold: at most 1/10 of cfn-lint",
          f"{c['esmlint'] / cfn_cold:.2f}" if cfn_cold else "cfn-lint not installed",
          c["esmlint"] <= cfn_cold / 10 if cfn_cold else None),
@@ -316,29 +452,53 @@ def targets(results: dict) -> list[tuple[str, str, bool | None]]:
         ("10,000 functions in at most 5 s",
          f"{largest:.2f} s" if largest is not None else "not run (--quick)",
          largest <= 5 if largest is not None else None),
+    ]
+    terraform = results.get("terraform")
+    if terraform:
+        ratios = [row["tf"] / row["sam"] for row in terraform]
+        found.append((".tf within 1.5x of SAM per function ("
+                      + " / ".join(f"{row['functions']:,}" for row in terraform) + ")",
+                      ", ".join(f"{ratio:.2f}x" for ratio in ratios),
+                      all(ratio <= 1.5 for ratio in ratios)))
+        big = next((row for row in terraform if row["functions"] == 5000), None)
+        peak = big.get("tf_peak_mib") if big else None
+        found.append(("5,000 functions in .tf: at most 3 s and 250 MiB",
+                      f"{big['tf']:.2f} s, {peak} MiB" if big else "not run (--quick)",
+                      (big["tf"] <= 3 and (peak is None or peak <= 250)) if big else None))
+    found += [
         (f"Terraform plan, {p['resources']:,} resources, in at most 3 s",
          f"{p['seconds']:.2f} s", p["seconds"] <= 3 if p["resources"] >= 5000 else None),
         (f"language server re-lint ({r['lines']} lines) in at most 50 ms",
          f"{r['best'] * 1000:.0f} ms", r["best"] <= 0.05),
     ]
+    return found
 
 
 def report(results: dict, repeat: int) -> str:
-    """The results as Markdown: the comparison, the scaling table and the targets."""
-    b, c = results["batch"], results["cold"]
+    """The results as Markdown: the comparison, the scaling tables and the targets."""
+    b, c = results.get("batch"), results["cold"]
     lines = ["## esmlint benchmark", "",
              f"{results.get('versions', 'esmlint')}; Python {results['python']}, "
              f"{results['cpus']} CPUs. Best of {repeat} runs.", "",
              "| measure | esmlint | cfn-lint | ratio | floor | esmlint / floor |",
              "|---|---|---|---|---|---|"]
-    cfn = b.get("cfn-lint")
-    cfn_text = f"{cfn:.2f} s" if cfn else "n/a"
-    for label, seconds in ((f"batch, {b['files']} corpus files", b["esmlint"]),
-                           ("same, --jobs 1", b["serial"])):
-        ratio = f"{cfn / seconds:.0f}x faster" if cfn else "n/a"
-        lines.append(f"| {label} | {seconds:.2f} s | {cfn_text} | {ratio} | "
-                     f"{b['floor']:.2f} s (start-up + PyYAML C parse) | "
-                     f"{seconds / b['floor']:.2f}x |")
+    floor_text = "start-up + parse: PyYAML C loader, json"
+    if b:
+        cfn = b.get("cfn-lint")
+        cfn_text = f"{cfn:.2f} s" if cfn else "n/a"
+        for label, seconds in ((f"batch, {b['files']} corpus files", b["esmlint"]),
+                               ("same, --jobs 1", b["serial"])):
+            ratio = f"{cfn / seconds:.0f}x faster" if cfn else "n/a"
+            lines.append(f"| {label} | {seconds:.2f} s | {cfn_text} | {ratio} | "
+                         f"{b['floor']:.2f} s ({floor_text}) | {seconds / b['floor']:.2f}x |")
+    whole = results.get("corpus")
+    if whole:
+        lines.append(f"| whole corpus directory, {whole['files']} files ({whole['tf']} .tf), "
+                     f"--jobs 1 | {whole['serial']:.2f} s | n/a | n/a | "
+                     f"{whole['floor']:.2f} s ({floor_text}, tree-sitter) | "
+                     f"{whole['serial'] / whole['floor']:.2f}x |")
+    if not b and not whole:
+        lines.append("| batch, corpus | not measured (no corpus) | | | | |")
     cfn_cold = c.get("cfn-lint")
     cold_text = f"{cfn_cold * 1000:.0f} ms" if cfn_cold else "n/a"
     cold_ratio = f"{c['esmlint'] / cfn_cold:.2f} of cfn-lint" if cfn_cold else "n/a"
@@ -355,6 +515,17 @@ def report(results: dict, repeat: int) -> str:
         lines.append(f"| {row['functions']:,} | {row['bytes'] / 1e6:.2f} MB | "
                      f"{row['seconds']:.2f} s | {growth} | {row['peak_mib']} MiB |")
         previous = row["seconds"]
+    terraform = results.get("terraform")
+    if terraform:
+        lines += ["", "| functions (queue, function, mapping) | SAM | per function | .tf | "
+                  "per function | .tf / SAM | peak memory SAM / .tf |",
+                  "|---|---|---|---|---|---|---|"]
+        for row in terraform:
+            n = row["functions"]
+            lines.append(f"| {n:,} | {row['sam']:.2f} s | {row['sam'] / n * 1000:.2f} ms | "
+                         f"{row['tf']:.2f} s | {row['tf'] / n * 1000:.2f} ms | "
+                         f"{row['tf'] / row['sam']:.2f}x | {row.get('sam_peak_mib')} / "
+                         f"{row.get('tf_peak_mib')} MiB |")
     p, r = results["plan"], results["relint"]
     lines += ["", f"Terraform plan JSON, {p['resources']:,} resources "
               f"({p['bytes'] / 1e6:.1f} MB): {p['seconds']:.2f} s",

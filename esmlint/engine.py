@@ -14,6 +14,7 @@ discovering paths and worker processes are the runner's job, not this module's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -37,7 +38,10 @@ def rule_options(rule: RuleInfo, model: Model | None,
     Configuration and template-level options are keyed by rule ID or name.
     """
     merged = dict(rule.options)
-    for layer in (options or {}, model.options if model is not None else {}):
+    template = model.options if model is not None else None
+    if not options and not template:
+        return merged  # the common case: nothing configured (asked per rule and file)
+    for layer in (options or {}, template or {}):
         for key in (rule.id, rule.name):
             value = layer.get(key) if isinstance(layer, Mapping) else None
             if isinstance(value, Mapping):
@@ -87,7 +91,7 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
         finding.path = model.path
     translate = None
     if model.format.startswith("terraform"):
-        from .terms import for_terraform as translate  # rules speak CloudFormation
+        translate = _terraform_terms()  # rules speak CloudFormation
     elif model.format == "serverless":
         from .terms import for_serverless as translate
     if translate is not None:
@@ -103,6 +107,15 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
     finding.line = max(finding.line, 1)
     finding.column = max(finding.column, 1)
     return finding
+
+
+@functools.cache
+def _terraform_terms() -> Callable[[str], str]:
+    """:func:`esmlint.terms.for_terraform`, imported once, when a Terraform model is
+    linted (rules speak CloudFormation: see :mod:`esmlint.terms`)."""
+    from .terms import for_terraform
+
+    return for_terraform
 
 
 _MODEL_TYPES = (Source, InvokeConfig, Permission, Resource, Role, Function)

@@ -188,6 +188,8 @@ _QUOTED = re.compile(r'("[^"]*")')
 
 def for_terraform(message: str) -> str:
     """The message with CloudFormation's names replaced by Terraform's (see module doc)."""
+    if '"' not in message:
+        return _terraform_names(message)
     parts = _QUOTED.split(message)
     for index in range(0, len(parts), 2):  # odd indexes are the quoted parts
         text = parts[index]
@@ -195,6 +197,13 @@ def for_terraform(message: str) -> str:
             text = _DEPENDS_ON.sub(r"depends_on = [\1]", text)
         parts[index] = _TERM_ANYWHERE.sub(lambda match, text=text: _renamed(match, text), text)
     return "".join(parts)
+
+
+def _terraform_names(text: str) -> str:
+    """:func:`for_terraform` of text with no quoted part."""
+    if "DependsOn: " in text:
+        text = _DEPENDS_ON.sub(r"depends_on = [\1]", text)
+    return _TERM_ANYWHERE.sub(lambda match: _renamed(match, text), text)
 
 
 def _renamed(match: re.Match, text: str) -> str:

@@ -53,12 +53,15 @@ from .builder import (
     policy_document,
 )
 from .expressions import (
+    MAX_INT_BITS,
+    MAX_TEXT,
     Evaluator,
     GetAttr,
     HclError,
     Index,
     JsonDoc,
     Lit,
+    Template,
     Unknown,
     Var,
     contains_sym,
@@ -354,6 +357,17 @@ class ModuleScope:
             return Unknown(f"expression not read by esmlint ({exc})")
         except RecursionError:
             return Unknown("expression nested too deeply")
+        kind = node.__class__
+        if kind is Lit:  # the commonest values, as the evaluator gives them
+            value = node.value
+            if value is None or value.__class__ in (bool, float) or (
+                    value.__class__ is int and value.bit_length() <= MAX_INT_BITS) or (
+                    value.__class__ is str and len(value) <= MAX_TEXT):
+                return value
+        elif kind is Template and not node.directive and len(node.parts) <= 1:
+            text = node.parts[0] if node.parts else ""
+            if text.__class__ is str and len(text) <= MAX_TEXT:
+                return text
         evaluator = Evaluator(self.resolve)
         if self.loader.reading_files:
             evaluator.functions = _FileFunctions(self).functions()

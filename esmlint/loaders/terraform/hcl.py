@@ -40,7 +40,7 @@ class TfSyntaxError(Exception):
         self.column = column
 
 
-@dataclass
+@dataclass(slots=True)
 class HclAttr:
     """One attribute: its expression text, parsed on first use."""
 
@@ -241,12 +241,48 @@ def parse_hcl(path: str, text: str) -> list[HclBlock]:
 def read_hcl(path: str, text: str) -> HclFile:
     """One ``.tf`` file, read as far as it parses: its blocks, and its broken places."""
     source = _Source(path, text)
+    if len(source.parsed) > 2 * PIECE_BYTES:
+        result = _read_in_pieces(source)
+        if result is not None:
+            return result
     root = _parser().parse(source.parsed).root_node
     result = HclFile([])
     if root.has_error:
         _read_broken(source, root, result)
     else:
         _read_tree(source, root, 0, 0, result)
+    return result
+
+
+#: A large file is parsed in pieces of about this size: a syntax tree takes some 80 bytes
+#: of memory per byte of text, and a piece's tree is freed before the next is parsed.
+PIECE_BYTES = 128 * 1024
+
+
+def _read_in_pieces(source: _Source) -> HclFile | None:
+    """A large file, parsed a piece at a time, each piece cut where a top-level block
+    begins; None when a piece does not parse (a cut inside a heredoc or a comment leaves
+    it unterminated, so the piece before it shows the mistake) or a block is refused: the
+    file is then read whole."""
+    data = source.parsed
+    parser = _parser()
+    result = HclFile([])
+    begin = 0
+    cuts = (match.start() for match in _HEADER.finditer(data, PIECE_BYTES))
+    while begin < len(data):
+        end = len(data)
+        for cut in cuts:
+            if cut >= begin + PIECE_BYTES:
+                end = cut
+                break
+        piece = data[begin:end]
+        root = parser.parse(piece).root_node
+        if root.has_error:
+            return None
+        _read_tree(source, root, data.count(b"\n", 0, begin), begin, result)
+        if result.errors:
+            return None
+        begin = end
     return result
 
 
@@ -326,11 +362,12 @@ def _fill(source: _Source, block: HclBlock, node: Any, depth: int, row_base: int
                     _check_expression(source, expr, row_base)
                 row, col = child.start_point
                 row += row_base
-                name = data[begin:name_node.end_byte + byte_base].decode("utf-8",
-                                                                         "surrogatepass")
                 if ascii_only:
-                    attrs[name] = HclAttr(text[start:end], Loc(path, row + 1, col + 1), start)
+                    attrs[text[begin:name_node.end_byte + byte_base]] = HclAttr(
+                        text[start:end], Loc(path, row + 1, col + 1), start)
                 else:
+                    name = data[begin:name_node.end_byte + byte_base].decode("utf-8",
+                                                                             "surrogatepass")
                     start_char = source.offset(row, start)
                     value = text[start_char:source.offset(expr.end_point[0] + row_base, end)]
                     attrs[name] = HclAttr(value, Loc(path, row + 1, source.column(row, col)),
@@ -385,7 +422,7 @@ def _header(source: _Source, node: Any, row_base: int, byte_base: int
                 problem = source.error("a block's type and labels must be on one line",
                                        _shift(part.start_point, row_base))
                 break
-    if problem is None and any("{" in name for name in names[1:]):
+    if problem is None and "{" in "".join(names):
         for part in node.children:
             if part.type == "string_lit" and _TEMPLATE_SEQUENCE.search(part.text):
                 problem = source.error("a block label cannot hold a template sequence "
