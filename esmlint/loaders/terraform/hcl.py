@@ -521,8 +521,9 @@ def _read_broken_piece(source: _Source, root: Any, piece: bytes, row_base: int,
     error = _diagnosed(source, start, source.char_offset(byte_base + len(piece))) or \
         _first_problem(source, root, piece, row_base)
     result.errors.append(error)
-    items = [child for body in root.children for child in
-             (body.children if body.type == "body" else [body])]
+    items = [root] if root.type == "ERROR" else [
+        child for body in root.children for child in
+        (body.children if body.type == "body" else [body])]
     broken = [item for item in items if item.type != "comment" and
               (item.has_error or item.type not in ("block", "attribute"))]
     # Blocks of the piece that parsed (before a stray '}', say) are kept.
