@@ -2,8 +2,9 @@
 
 Both Terraform syntaxes meet here: an HCL attribute's expression text (``aws_sqs_queue.q.arn``,
 ``jsonencode({...})``, ``var.timeout * 6``) and a ``.tf.json`` string (a template such as
-``"${aws_sqs_queue.q.arn}"``). python-hcl2 finds blocks and attributes and where they are;
-this module reads the expressions themselves, so both syntaxes share one evaluator.
+``"${aws_sqs_queue.q.arn}"``). tree-sitter (:mod:`.hcl`) finds blocks and attributes and
+where they are; this module reads the expressions themselves, so both syntaxes share one
+evaluator.
 
 Evaluation gives plain Python values where Terraform would know them at plan time (numbers,
 strings, bools, lists, maps), :class:`~esmlint.values.Sym` for strings holding deploy-time
