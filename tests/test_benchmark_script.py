@@ -116,3 +116,11 @@ def test_synthetic_terraform_matches_the_sam_template(bench):
         sources = [source for fn in model.functions for source in fn.sources]
         assert len(model.functions) == 7
         assert len(sources) == 7 and all(s.kind == "sqs" and s.resource for s in sources)
+
+
+def test_ratios_are_of_processor_time_where_measured(bench):
+    # On a shared machine other programs add wall time at random, not processor time.
+    data = results(ten_thousand=4.0)
+    data["batch"].update(serial=0.9, serial_cpu=0.5, floor_cpu=0.4)
+    assert verdicts(bench, data)["batch, --jobs 1: within 1.5x of the floor"] is True
+    assert "1.25x (processor time; wall 2.25x)" in bench.report(data, 1)

@@ -669,8 +669,10 @@ class ModuleLoader:
         #: ``module`` block, each once.
         self.problems: list[tuple[str, TfSyntaxError]] = []
         self.instances = 0
-        #: Folder -> its local module calls (see :meth:`cycle`).
+        #: Folder -> its local module calls, and the folders its text names as sources
+        #: (see :meth:`cycle`).
         self.calls: dict[str, list[tuple[Any, str]]] = {}
+        self.sources: dict[str, list[str]] = {}
 
     def files_of(self, directory: str) -> FileSet:
         key = os.path.normcase(os.path.abspath(directory))
@@ -781,6 +783,67 @@ class ModuleLoader:
         start, goal = _same_file_key(directory), _same_file_key(parent.directory)
         if start == goal:
             return [block]
+        if self.reaches(directory, goal):
+            found = self.local_cycle(block, directory, start, goal)
+            if found is not None:
+                return found
+        # Downloaded modules (.terraform/modules) are not in that map: a folder already on
+        # the chain of calls that led here closes a cycle too.
+        calls = [block]
+        scope: ModuleScope | None = parent
+        while scope is not None and scope.call is not None:
+            if _same_file_key(scope.directory) == start:
+                return calls[::-1]
+            calls.append(scope.call)
+            scope = scope.caller
+        return None
+
+    def reaches(self, directory: str, goal: str) -> bool:
+        """Whether local module calls may lead from ``directory`` to the folder ``goal``:
+        read from the files' text (every ``source = "./..."``, in a module block or not),
+        so it never misses a call and reads no folder twice; :meth:`local_cycle` then
+        checks the module blocks themselves."""
+        seen = {_same_file_key(directory)}
+        queue = [directory]
+        while queue and len(seen) <= MAX_MODULE_INSTANCES:
+            folder = queue.pop(0)
+            for target in self.sources_in(folder):
+                key = _same_file_key(target)
+                if key == goal:
+                    return True
+                if key not in seen:
+                    seen.add(key)
+                    queue.append(target)
+        return False
+
+    def sources_in(self, directory: str) -> list[str]:
+        """Folders the ``source = "./..."`` lines of a folder's files name (cached)."""
+        key = _same_file_key(directory)
+        if key not in self.sources:
+            found: list[str] = []
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                names = []
+            for name in names:
+                path = os.path.join(directory, name)
+                if name.startswith(".") or not is_terraform_file(name):
+                    continue
+                try:
+                    text = read_text(path)
+                except OSError:
+                    continue
+                for match in _LOCAL_SOURCE.finditer(text):
+                    target = os.path.normpath(os.path.join(directory, match.group(1)))
+                    if os.path.isdir(target):
+                        found.append(target)
+            self.sources[key] = found
+        return self.sources[key]
+
+    def local_cycle(self, block: Any, directory: str, start: str, goal: str
+                    ) -> list[Any] | None:
+        """The module blocks from ``directory`` back to ``goal``, breadth first, after
+        ``block``; None when no module block leads there."""
         paths: dict[str, list[Any]] = {start: []}
         queue = [directory]
         while queue and len(paths) <= MAX_MODULE_INSTANCES:
@@ -793,15 +856,6 @@ class ModuleLoader:
                 if key == goal:
                     return [block, *paths[key]]
                 queue.append(target)
-        # Downloaded modules (.terraform/modules) are not in that map: a folder already on
-        # the chain of calls that led here closes a cycle too.
-        calls = [block]
-        scope: ModuleScope | None = parent
-        while scope is not None and scope.call is not None:
-            if _same_file_key(scope.directory) == start:
-                return calls[::-1]
-            calls.append(scope.call)
-            scope = scope.caller
         return None
 
     def local_calls(self, directory: str) -> list[tuple[Any, str]]:
@@ -870,6 +924,11 @@ def _source_text(block: Any) -> str:
         return text.strip()
     value = getattr(attr, "value", None)
     return f'"{value}"' if isinstance(value, str) else "its source"
+
+
+#: A local module source as written in HCL (``source = "./x"``) or JSON (``"source":
+#: "../x"``).
+_LOCAL_SOURCE = re.compile(r'(?<![\w-])"?source"?\s*[=:]\s*"(\.\.?/[^"\n]*|\.\.?)"')
 
 
 def _same_file_key(directory: str) -> str:
