@@ -934,9 +934,13 @@ class TfBuilder:
     def function_and_qualifier(self, body: Body, name_arg: str = "function_name"
                                ) -> tuple[Function | None, str]:
         fn, qualifier = self.find_function(body.get(name_arg))
-        explicit = literal(body.get("qualifier"))
+        written = body.get("qualifier")
+        explicit = literal(written)
         if fn is not None and isinstance(explicit, str) and explicit:
             qualifier = explicit
+        elif fn is not None and not is_absent(written) and not (
+                written.known and written.value in (None, "")):
+            qualifier = "?"  # a qualifier that cannot be read (an alias's unknown name)
         return fn, qualifier
 
     # -- functions outside the configuration -------------------------------------------
