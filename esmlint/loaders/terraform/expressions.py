@@ -198,6 +198,7 @@ class UnOp(Node):
 # --------------------------------------------------------------------------- lexer
 
 _PUNCT = ("==", "!=", "<=", ">=", "&&", "||", "=>", "...", "::")
+_PUNCT_RE = re.compile("|".join(re.escape(punct) for punct in _PUNCT))
 _SINGLE = "+-*/%<>!?:=.,[](){}"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
@@ -273,10 +274,11 @@ class Lexer:
         if match:
             self.pos = match.end()
             return Tok("ident", match.group(0), self.base + start)
-        for punct in _PUNCT:
-            if text.startswith(punct, start):
-                self.pos += len(punct)
-                return Tok("punct", punct, self.base + start)
+        match = _PUNCT_RE.match(text, start)
+        if match:
+            punct = match.group(0)
+            self.pos += len(punct)
+            return Tok("punct", punct, self.base + start)
         if ch in _SINGLE:
             self.pos += 1
             return Tok("punct", ch, self.base + start)
@@ -396,23 +398,30 @@ def _template_parts(body: str, base: int) -> list:
     pos = 0
     lexer = Lexer(body, base)
     while pos < len(body):
-        if body.startswith("$${", pos) or body.startswith("%%{", pos):
+        special = _TEMPLATE_SPECIAL.search(body, pos)
+        if special is None:
+            buf.append(body[pos:])
+            break
+        if special.start() > pos:
+            buf.append(body[pos:special.start()])
+        pos = special.start()
+        if special.group(0) in ("$${", "%%{"):
             buf.append(body[pos + 1: pos + 3])
             pos += 3
             continue
-        if body.startswith("${", pos) or body.startswith("%{", pos):
-            if buf:
-                parts.append("".join(buf))
-                buf = []
-            lexer.pos = pos
-            parts.append(lexer.interpolation())
-            pos = lexer.pos
-            continue
-        buf.append(body[pos])
-        pos += 1
+        if buf:
+            parts.append("".join(buf))
+            buf = []
+        lexer.pos = pos
+        parts.append(lexer.interpolation())
+        pos = lexer.pos
     if buf:
         parts.append("".join(buf))
     return parts
+
+
+#: What ends plain text in a template: an escaped or a real interpolation or directive.
+_TEMPLATE_SPECIAL = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
 
 
 # --------------------------------------------------------------------------- parser
