@@ -14,7 +14,8 @@ discovering paths and worker processes are the runner's job, not this module's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -37,7 +38,10 @@ def rule_options(rule: RuleInfo, model: Model | None,
     Configuration and template-level options are keyed by rule ID or name.
     """
     merged = dict(rule.options)
-    for layer in (options or {}, model.options if model is not None else {}):
+    template = model.options if model is not None else None
+    if not options and not template:
+        return merged  # the common case: nothing configured (asked per rule and file)
+    for layer in (options or {}, template or {}):
         for key in (rule.id, rule.name):
             value = layer.get(key) if isinstance(layer, Mapping) else None
             if isinstance(value, Mapping):
@@ -87,7 +91,7 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
         finding.path = model.path
     translate = None
     if model.format.startswith("terraform"):
-        from .terms import for_terraform as translate  # rules speak CloudFormation
+        translate = _terraform_terms()  # rules speak CloudFormation
     elif model.format == "serverless":
         from .terms import for_serverless as translate
     if translate is not None:
@@ -103,6 +107,15 @@ def _complete(finding: Finding, rule: RuleInfo, model: Model) -> Finding:
     finding.line = max(finding.line, 1)
     finding.column = max(finding.column, 1)
     return finding
+
+
+@functools.cache
+def _terraform_terms() -> Callable[[str], str]:
+    """:func:`esmlint.terms.for_terraform`, imported once, when a Terraform model is
+    linted (rules speak CloudFormation: see :mod:`esmlint.terms`)."""
+    from .terms import for_terraform
+
+    return for_terraform
 
 
 _MODEL_TYPES = (Source, InvokeConfig, Permission, Resource, Role, Function)
@@ -202,12 +215,14 @@ def lint_model(
     rules: Sequence[RuleInfo] | None = None,
     config: Any = None,
     path: str | None = None,
+    broken: bool = False,
 ) -> list[Finding]:
     """One loaded file as :func:`lint_paths` lints it, for text not read from disk
     (standard input, an editor's buffer): the file's configuration (``config``: a
     :class:`~esmlint.config.Config` or :class:`~esmlint.config.Finder`, looked up for
     ``path``), the rules, inline suppressions and ESM002, severity overrides. Whether the
     file is excluded is the caller's decision (``config.for_path(path).excluded(path)``).
+    ``broken``: the file did not parse whole (its model is of the blocks that did).
     """
     rules = rules if rules is not None else load_rules()
     path = path or model.path
@@ -216,10 +231,23 @@ def lint_model(
         select, ignore, options = settings.scope(path, select, ignore, options)
     findings = run(model, select, ignore, options, rules=rules)
     findings = _suppress.apply(findings, model, text, rules=rules, config=settings,
-                               enabled=lambda rid: is_enabled(rid, select, ignore))
+                               enabled=suppression_scope(select, ignore, broken))
     if settings is not None:
         findings = settings.adjust(findings, select, ignore)
     return [f for f in findings if is_enabled(f.rule, select, ignore)]
+
+
+def suppression_scope(select: Sequence[str], ignore: Sequence[str], broken: bool = False
+                      ) -> Callable[[str], bool]:
+    """Which rules count as run on a file, for its inline suppressions. In a file that
+    does not parse whole, a suppression may be about a broken block: none is reported
+    unused (ESM002) there."""
+    def enabled(rule_id: str) -> bool:
+        if broken and rule_id == _suppress.BAD_SUPPRESSION_ID:
+            return False
+        return is_enabled(rule_id, select, ignore)
+
+    return enabled
 
 
 def loader_bug(path: str, what: str, exc: Exception, rules: Sequence[RuleInfo]) -> Finding:

@@ -158,6 +158,19 @@ def principal_text(value: Val) -> str | None:
     return raw.strip().lower()
 
 
+def _sqs_readers(model) -> dict[int, list]:
+    """Queue (by identity) -> its (function, SQS source) pairs, in the model's order:
+    found once per model, since ESM101 and ESM102 ask for every finding (a scan of every
+    source each time made a template of 5,000 queues take seconds)."""
+    found = model.__dict__.get("_sqs_readers")
+    if found is None:
+        found = {}
+        for fn, source in model.poll_sources(("sqs",)):
+            found.setdefault(id(source.resource), []).append((fn, source))
+        model.__dict__["_sqs_readers"] = found
+    return found
+
+
 def visibility_needed(model, queue, multiplier: float = 6) -> int | None:
     """The ``VisibilityTimeout`` every SQS mapping of the model that reads ``queue`` asks
     for: the largest ``multiplier`` × its function's ``Timeout`` (3 s when not set) + its
@@ -167,9 +180,7 @@ def visibility_needed(model, queue, multiplier: float = 6) -> int | None:
     import math
 
     needs = []
-    for fn, source in model.poll_sources(("sqs",)):
-        if source.resource is not queue:
-            continue
+    for fn, source in _sqs_readers(model).get(id(queue), ()):
         timeout = 3 if fn.timeout.absent else fn.timeout.int()
         window_val = source.setting("MaximumBatchingWindowInSeconds")
         window = 0 if window_val.absent else window_val.int()

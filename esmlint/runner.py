@@ -20,7 +20,7 @@ from typing import Any
 from . import discover as _discover
 from . import loaders
 from . import suppress as _suppress
-from .engine import lint_model, loader_bug, parse_error, run
+from .engine import lint_model, loader_bug, parse_error, run, suppression_scope
 from .findings import Finding
 from .formats import NOT_A_TEMPLATE
 from .reading import NotReadable, read_bytes, read_text
@@ -92,6 +92,22 @@ def lint_paths(
         result.notes.extend(notes)
     result.findings = [f for f in result.findings if is_enabled(f.rule, select, ignore)]
     result.findings.sort(key=Finding.sort_key)
+    result.findings = _once(result.findings)
+    return result
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Findings without repeated ESM001s: a Terraform module cycle is found from each
+    module of it that is linted as a root, and reported at the same block."""
+    seen: set[tuple] = set()
+    result = []
+    for finding in findings:
+        if finding.key == "parse-error":
+            key = (finding.path, finding.line, finding.column, finding.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        result.append(finding)
     return result
 
 
@@ -233,16 +249,15 @@ def lint_file(
     if problem:
         # Not valid text, but it reads as a template: report it, do not lint it.
         return [parse_error(path, problem, line, column, rules=rules)], 1, notes
-    if loaded.error:
-        finding = parse_error(path, loaded.error, loaded.line, loaded.column, rules=rules)
-        return [finding], 1, notes
+    broken = [parse_error(path, message, at_line, at_column, rules=rules)
+              for message, at_line, at_column in loaded.errors()]
     if loaded.model is None:
-        return [], 1, notes
+        return broken, 1, notes
     findings = run(loaded.model, select, ignore, options, rules=rules)
     findings = _suppress.apply(findings, loaded.model, text, rules=rules, config=config,
-                               enabled=lambda rid: is_enabled(rid, select, ignore))
+                               enabled=suppression_scope(select, ignore, loaded.partial))
     resolve_fixes(findings, loaded.model, {path: text}, fixes, config)
-    return findings, 1, notes
+    return broken + findings, 1, notes
 
 
 def resolve_fixes(findings: Sequence[Finding], model: Any, texts: Mapping[str, str],
@@ -307,9 +322,11 @@ def lint_terraform(
     A directory walk reads every file of the directory as one module. Files named
     explicitly are read with the sibling files that belong with them (references either
     way; see :func:`esmlint.loaders.terraform.configuration.connected_files`), and only findings
-    in the named files are reported. A file that cannot be parsed gets ESM001 and the
-    module is not linted: a module read in part would look like it lacks what the missing
-    file defines.
+    in the named files are reported. Each broken place of a ``.tf`` file gets ESM001 and
+    the rest of the module is still linted, with what the broken blocks may hold taken as
+    unknown (see :func:`esmlint.loaders.terraform.hcl.read_hcl`); when a broken place could
+    define anything (it cannot be named, or a ``.tf.json`` file does not parse), the module
+    is not linted: a module read in part would look like it lacks what is missing.
     """
     from .loaders.terraform.configuration import load_module
 
@@ -351,9 +368,11 @@ def lint_terraform(
     except Exception as exc:  # noqa: BLE001 - one module's loader bug must not stop the others
         return [loader_bug(sorted(texts)[0], "this Terraform module", exc, rules)], counted, \
             notes
-    if load.errors:
-        return [parse_error(path, exc.message, exc.line, exc.column, rules=rules)
-                for path, exc in load.errors], counted, notes
+    broken = [parse_error(path, exc.message, exc.line, exc.column, rules=rules)
+              for path, exc in [*load.errors, *load.refused]]
+    if load.model is None:
+        return broken, counted, notes
+    broken_files = {path for path, _ in load.errors}
     chosen, ignored, merged = select, ignore, options
     if settings is not None:
         chosen, ignored, merged = settings.scope(sorted(texts)[0], select, ignore, options)
@@ -374,12 +393,13 @@ def lint_terraform(
         text = texts.get(path)
         if text is None and path in module_files:
             text = _read_text(path)
-        findings.extend(_suppress.apply(by_file.get(path, []), view, text, rules=rules,
-                                        config=settings,
-                                        enabled=lambda rid: is_enabled(rid, chosen, ignored)))
+        findings.extend(_suppress.apply(
+            by_file.get(path, []), view, text, rules=rules, config=settings,
+            enabled=suppression_scope(chosen, ignored, path in broken_files)))
     if settings is not None:
         findings = settings.adjust(findings, chosen, ignored)
-    return findings, counted, notes
+    return broken + findings, counted, notes
+
 
 
 def _read_text(path: str) -> str | None:
@@ -475,11 +495,11 @@ def lint_buffer(path: str, data: bytes | str, select: Sequence[str] = (),
     notes = [f"esmlint: {path}: {note}" for note in loaded.notes]
     if problem:
         return error(problem, line, column), 1, notes
-    if loaded.error:
-        return error(loaded.error, loaded.line, loaded.column), 1, notes
+    broken = [item for message, at_line, at_column in loaded.errors()
+              for item in error(message, at_line, at_column)]
     if loaded.model is None:
-        return [], 1, notes
+        return broken, 1, notes
     findings = lint_model(loaded.model, text, select, ignore, options, config=config,
-                          path=path)
+                          path=path, broken=loaded.partial)
     resolve_fixes(findings, loaded.model, {path: text}, fixes, settings)
-    return findings, 1, notes
+    return broken + findings, 1, notes

@@ -104,16 +104,20 @@ class Sym:
             if isinstance(part, str):
                 return Sym((part,) if part else ())
         merged: list[str | Token] = []
+        text = False  # whether merged ends with a string
         for part in parts:
-            if isinstance(part, Sym):
-                items: tuple[str | Token, ...] = part.parts
-            else:
-                items = (part,)
+            items = part.parts if isinstance(part, Sym) else (part,)
             for item in items:
-                if isinstance(item, str) and merged and isinstance(merged[-1], str):
-                    merged[-1] = merged[-1] + item
-                elif item != "":
-                    merged.append(item)
+                if isinstance(item, str):
+                    if not item:
+                        continue
+                    if text:
+                        merged[-1] = merged[-1] + item
+                        continue
+                    text = True
+                else:
+                    text = False
+                merged.append(item)
         return Sym(tuple(merged))
 
     @property

@@ -296,6 +296,61 @@ def test_server_non_templates_and_broken_templates(lsp, tmp_path):
     assert diagnostic["code"] == "ESM001" and diagnostic["severity"] == 1
 
 
+TF_QUEUE_TOO_SHORT = """\
+resource "aws_sqs_queue" "jobs" {
+  visibility_timeout_seconds = 30
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "worker.zip"
+  timeout       = 60
+}
+
+resource "aws_lambda_event_source_mapping" "jobs" {
+  event_source_arn = aws_sqs_queue.jobs.arn
+  function_name    = aws_lambda_function.worker.arn
+}
+"""
+
+
+def test_stdin_terraform_with_a_broken_block_keeps_the_other_findings():
+    broken = TF_QUEUE_TOO_SHORT + 'resource "aws_sqs_queue" "more" {\n  name =\n'
+    run = stdin_check(broken, "--stdin-filename", "main.tf", "--select", "ESM001,ESM101")
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("main.tf:14:1: error ESM101 ")
+    assert lines[1].startswith("main.tf:19:9: error ESM001 invalid HCL: argument name has no "
+                               "value")
+
+
+def test_server_keeps_diagnostics_while_a_terraform_block_is_typed(lsp, tmp_path):
+    """Issue 22: typing a new block (its value missing, then its closing brace) does not
+    take the diagnostics of the rest of the file away; ESM001 marks the place typed."""
+    client = lsp("--debounce", "0.2")
+    uri = (tmp_path / "main.tf").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "terraform", "version": 1, "text": TF_QUEUE_TOO_SHORT}})
+    first = client.diagnostics(uri)["diagnostics"]
+    assert ("ESM101", 14) in {(d["code"], d["range"]["start"]["line"] + 1) for d in first}
+    typing = ('resource "aws_sqs_queue" "more" {\n  visibility_timeout_seconds =',
+              'resource "aws_sqs_queue" "more" {\n  visibility_timeout_seconds = 60\n')
+    for version, typed in enumerate(typing, start=2):
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"text": TF_QUEUE_TOO_SHORT + typed}],
+        })
+        published = client.diagnostics(uri)
+        assert published["version"] == version
+        found = {(d["code"], d["range"]["start"]["line"] + 1)
+                 for d in published["diagnostics"]}
+        assert ("ESM101", 14) in found, found
+        assert any(code == "ESM001" and line >= 18 for code, line in found), found
+
+
 def test_server_positions_in_utf16(lsp, tmp_path):
     client = lsp()
     uri = (tmp_path / "template.json").as_uri()

@@ -283,13 +283,22 @@ class TestConfiguration:
         # The role the module creates has only its logs policy (no attach_* switch set).
         assert ("ESM201", 'module.fn.aws_lambda_event_source_mapping.this["jobs"]') in rules
 
-    def test_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
+    def test_syntax_error_is_esm001_and_the_rest_is_linted(self, tmp_path: Path) -> None:
+        # Issue 22: a broken block whose type and labels can be read stays in the module
+        # with its arguments unknown; the blocks that parse are still linted.
         (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
         (tmp_path / "bad.tf").write_text('resource "x" "y" {\n  a = \n}\n', encoding="utf-8")
         findings = lint_paths([str(tmp_path)]).findings
-        assert [(Path(f.path).name, f.rule, f.line) for f in findings] == [("bad.tf", "ESM001",
-                                                                              2)] or \
-            [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
+        assert [(Path(f.path).name, f.rule, f.line) for f in findings] == [
+            ("bad.tf", "ESM001", 2), ("good.tf", "ESM603", 8)]
+
+    def test_unnamed_syntax_error_is_esm001_and_nothing_else(self, tmp_path: Path) -> None:
+        # A broken place that cannot be named may define anything: the module is not
+        # linted, as a module read in part would look like it lacks what it defines.
+        (tmp_path / "good.tf").write_text(FUNCTION % "9999", encoding="utf-8")
+        (tmp_path / "bad.tf").write_text('{\n  a = {\n}\n', encoding="utf-8")
+        findings = lint_paths([str(tmp_path)]).findings
+        assert [(Path(f.path).name, f.rule) for f in findings] == [("bad.tf", "ESM001")]
 
     def test_node_python_hcl2_rejects_is_located_and_explained(self, tmp_path: Path) -> None:
         # Parsed by lark, then refused by python-hcl2's transformer (a VisitError): found
@@ -513,3 +522,130 @@ def test_corpus_terraform_modules_load() -> None:
         assert load.model is not None
     result = lint_paths([str(d) for d in directories])
     assert not [f for f in result.findings if f.rule == "ESM001" or f.name == "internal-error"]
+
+
+# --------------------------------------------------------------------------- issue 22
+
+QUEUE_AND_MAPPING = """
+resource "aws_sqs_queue" "jobs" {
+  visibility_timeout_seconds = 30
+}
+
+resource "aws_lambda_event_source_mapping" "jobs" {
+  event_source_arn = aws_sqs_queue.jobs.arn
+  function_name    = aws_lambda_function.worker.arn
+}
+"""
+
+
+class TestTolerance:
+    """A .tf file with broken blocks: ESM001 at each, and the rest still linted."""
+
+    def write(self, tmp_path: Path, extra: str) -> Path:
+        path = tmp_path / "main.tf"
+        path.write_text(FUNCTION % "60" + QUEUE_AND_MAPPING + extra, encoding="utf-8")
+        return path
+
+    def rules(self, path: Path) -> list[tuple[str, int]]:
+        return [(f.rule, f.line) for f in lint_paths([str(path)]).findings
+                if f.rule in ("ESM001", "ESM101", "ESM603")]
+
+    @pytest.mark.parametrize(("broken", "line"), [
+        ('resource "aws_sqs_queue" "more" {\n  visibility_timeout_seconds =\n}\n', 21),
+        ('resource "aws_sqs_queue" "more" {\n  visibility_timeout_seconds = 10\n', 22),
+        ('resource "aws_sqs_queue" "more" {\n  tags = { a = "b" \n}\n', 23),
+        ('resource "aws_sqs_queue" "more" {\n  name = "more\n}\n', 21),
+        ('resource "aws_sqs_queue" "more" {\n  delay_seconds = 1 +\n}\n', 22),
+        ('resource "aws_sqs_queue" "more" {\n  policy = jsonencode({ a = [1, }) \n}\n', 21),
+    ], ids=["no value", "unclosed block", "unclosed object", "unclosed string",
+            "operator at the end", "bad list"])
+    def test_the_broken_place_and_the_rest(self, tmp_path: Path, broken: str,
+                                           line: int) -> None:
+        # The broken block starts at line 20, after the function (2-9), the queue and the
+        # mapping (15: ESM101, the function's 60 s against the queue's 30 s).
+        found = self.rules(self.write(tmp_path, "\n" + broken))
+        assert found == [("ESM101", 15), ("ESM001", line)], found
+
+    def test_blocks_after_an_unclosed_one_are_still_blocks(self, tmp_path: Path) -> None:
+        path = tmp_path / "main.tf"
+        path.write_text('resource "aws_lambda_function" "draft" {\n  timeout = 5000\n\n'
+                        + FUNCTION.lstrip("\n") % "60" + QUEUE_AND_MAPPING, encoding="utf-8")
+        found = [(f.rule, f.line, f.resource) for f in lint_paths([str(path)]).findings
+                 if f.rule in ("ESM001", "ESM101", "ESM603")]
+        # The draft's arguments are unknown (its timeout 5000 is not judged, nor taken).
+        assert found == [("ESM001", 4, ""), ("ESM101", 17,
+                                             "aws_lambda_event_source_mapping.jobs")], found
+        message = lint_paths([str(path)]).findings[0].message
+        assert 'block resource "aws_lambda_function" "draft" (line 1) is not closed' in message
+
+    def test_a_broken_block_is_unknown_not_absent(self, tmp_path: Path) -> None:
+        load = load_module(str(tmp_path), {str(tmp_path / "main.tf"): textwrap.dedent("""\
+            resource "aws_lambda_function" "worker" {
+              function_name = "worker"
+              timeout       =
+            }
+            """)})
+        [(_, error)] = load.errors
+        assert (error.line, error.column) == (3, 18)
+        [fn] = load.model.functions
+        assert fn.id == "aws_lambda_function.worker"
+        assert fn.timeout.is_unknown and not fn.timeout.absent  # no default of 3 s
+        assert "does not parse" in fn.timeout.reason
+
+    def test_the_language_server_path_keeps_the_other_findings(self) -> None:
+        from esmlint.runner import lint_buffer
+
+        text = FUNCTION % "60" + QUEUE_AND_MAPPING + '\nresource "aws_sqs_queue" "x" {\n  n =\n'
+        findings, counted, _ = lint_buffer("main.tf", text, explicit=False)
+        assert counted == 1
+        assert {"ESM001", "ESM101"} <= {f.rule for f in findings}
+
+    def test_suppressions_in_a_broken_file_are_not_called_unused(self, tmp_path: Path
+                                                                 ) -> None:
+        path = self.write(tmp_path, '\nresource "aws_sqs_queue" "more" { # esmlint: '
+                                    'ignore[ESM111]\n  visibility_timeout_seconds =\n}\n')
+        assert "ESM002" not in {f.rule for f in lint_paths([str(path)]).findings}
+
+
+class TestModuleCycles:
+    """Modules that call their own folder, directly or through others (issue 22)."""
+
+    def module(self, folder: Path, calls: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "main.tf").write_text(calls + FUNCTION % "60" + QUEUE_AND_MAPPING,
+                                        encoding="utf-8")
+
+    def test_four_self_calls_end_and_report_each_call_once(self, tmp_path: Path) -> None:
+        calls = "".join(f'module "self{i}" {{\n  source = "./"\n}}\n' for i in range(4))
+        self.module(tmp_path, calls)
+        findings = lint_paths([str(tmp_path)]).findings
+        assert [(f.rule, f.line) for f in findings if f.rule == "ESM001"] == [
+            ("ESM001", 1), ("ESM001", 4), ("ESM001", 7), ("ESM001", 10)]
+        assert [f.resource for f in findings if f.rule == "ESM101"] == [
+            "aws_lambda_event_source_mapping.jobs"]  # once, not once per instance
+
+    def test_a_cycle_through_another_module_is_reported_once(self, tmp_path: Path) -> None:
+        self.module(tmp_path, 'module "a" {\n  source = "./a"\n}\n')
+        (tmp_path / "a").mkdir()
+        (tmp_path / "a" / "main.tf").write_text('module "b" {\n  source = "../b"\n}\n',
+                                                encoding="utf-8")
+        (tmp_path / "b").mkdir()
+        (tmp_path / "b" / "main.tf").write_text('module "root" {\n  source = "../"\n}\n',
+                                                encoding="utf-8")
+        findings = lint_paths([str(tmp_path)]).findings
+        [error] = [f for f in findings if f.rule == "ESM001"]
+        assert Path(error.path) == tmp_path / "a" / "main.tf" and error.line == 1
+        assert "calls itself" in error.message and "lead back" in error.message
+        assert [f.resource for f in findings if f.rule == "ESM101"] == [
+            "aws_lambda_event_source_mapping.jobs"]
+
+    def test_a_module_called_twice_is_not_a_cycle(self, tmp_path: Path) -> None:
+        self.module(tmp_path, 'module "a" {\n  source = "./shared"\n}\n'
+                              'module "b" {\n  source = "./shared"\n}\n')
+        self.module(tmp_path / "shared", "")
+        findings = lint_paths([str(tmp_path / "main.tf")]).findings
+        assert not [f for f in findings if f.rule == "ESM001"]
+        assert sorted(f.resource for f in findings if f.rule == "ESM101") == [
+            "aws_lambda_event_source_mapping.jobs",
+            "module.a.aws_lambda_event_source_mapping.jobs",
+            "module.b.aws_lambda_event_source_mapping.jobs"]

@@ -8,7 +8,8 @@
   ``RULE RESOURCE`` per line. Plans have no lines, so only rule and resource address are
   compared, for the folder's rule and every rule ``expect`` names.
 - a module folder (``fixtures/tf/module_*``) is linted as a directory; its ``.tf`` files,
-  local modules included, carry ``# expect:`` comments as single-file fixtures do.
+  local modules included, carry ``# expect:`` comments as single-file fixtures do (``-``
+  for no resource, as ESM001 has), and no finding may be reported twice.
 
 Terraform itself is never run here.
 """
@@ -66,7 +67,8 @@ def test_module_fixture(folder: Path) -> None:
             if match:
                 for entry in match.group(1).split(","):
                     rule, resource = entry.split()
-                    expected.add((rule, str(path.relative_to(folder)), number, resource))
+                    expected.add((rule, str(path.relative_to(folder)), number,
+                                  "" if resource == "-" else resource))
     assert expected, f"{folder.name} expects nothing"
     checked = {rule for rule, *_ in expected}
     result = lint_paths([str(folder)])
@@ -75,6 +77,9 @@ def test_module_fixture(folder: Path) -> None:
                f.resource) for f in result.findings
               if f.rule in checked and not f.path.endswith(".json")}
     assert actual == expected
+    # Each finding once: a module that calls itself is not expanded again and again.
+    keys = [(f.rule, f.path, f.line, f.resource, f.message) for f in result.findings]
+    assert len(keys) == len(set(keys))
 
 
 def test_plans_were_made_by_terraform() -> None:

@@ -40,6 +40,16 @@ class LoadResult:
     column: int = 0
     format: str = ""
     notes: list[str] = field(default_factory=list)
+    #: More broken places after the first (``error``), as (message, line, column): a
+    #: ``.tf`` file with broken blocks may also have a ``model`` of the rest.
+    more_errors: list[tuple[str, int, int]] = field(default_factory=list)
+    #: The file did not parse whole: ``model`` is of the blocks that did.
+    partial: bool = False
+
+    def errors(self) -> list[tuple[str, int, int]]:
+        """Every broken place: (message, line, column)."""
+        first = [(self.error, self.line, self.column)] if self.error else []
+        return first + self.more_errors
 
 
 def load_text(path: str, text: str, explicit: bool = False) -> LoadResult:
@@ -103,10 +113,12 @@ def _load_terraform(path: str, text: str) -> LoadResult:
     from .terraform.configuration import load_module
 
     load = load_module(os.path.dirname(path), {path: text})
-    if load.errors:
-        _, error = load.errors[0]
-        return LoadResult(path, is_template=True, error=error.message, line=error.line,
-                          column=error.column, format="terraform")
-    return LoadResult(path, is_template=True, model=load.model, format=load.model.format)
+    errors = [(error.message, error.line, error.column)
+              for _, error in [*load.errors, *load.refused]]
+    first = errors[0] if errors else ("", 0, 0)
+    return LoadResult(path, is_template=True, model=load.model, error=first[0],
+                      line=first[1], column=first[2], more_errors=errors[1:],
+                      format=load.model.format if load.model is not None else "terraform",
+                      partial=bool(load.errors))
 
 

@@ -87,6 +87,14 @@ class TfResource:
     references: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: Every kind of link a front end may leave unmade (``model.unlinked``): what a module
+#: esmlint cannot read as a whole (a block that does not parse) may hold.
+EVERY_UNLINKED = ("esm", "invoke-config", "permission", "s3", "sns", "eventbridge", "url",
+                  "scheduler", "logs", "iot", "ses", "codecommit", "cognito", "api", "alb",
+                  "config", "cloudformation", "resource-policy:sqs", "resource-policy:sns",
+                  "resource-policy:eventbus", "resource-policy:s3", "resource-policy:kms")
+
+
 @dataclass
 class Hints:
     """What a front end knows it could not see, passed to the model."""
@@ -810,10 +818,17 @@ class TfBuilder:
 
     # -- functions ------------------------------------------------------------------------
     def function_at(self, address: str) -> Function | None:
-        for fn in self.model.functions:
-            if fn.id == address:
-                return fn
-        return None
+        functions = self.model.functions
+        index = self.__dict__.get("_functions_by_id")
+        if index is None or index[0] != len(functions):
+            # Functions are only appended: index them again when there are more (looked up
+            # for every reference to a function, so never by a scan of all of them).
+            by_id: dict[str, Function] = {}
+            for fn in functions:
+                by_id.setdefault(fn.id, fn)
+            index = (len(functions), by_id)
+            self.__dict__["_functions_by_id"] = index
+        return index[1].get(address)
 
     def function(self, item: TfResource) -> Function:
         body, loc = item.body, item.loc
@@ -919,9 +934,13 @@ class TfBuilder:
     def function_and_qualifier(self, body: Body, name_arg: str = "function_name"
                                ) -> tuple[Function | None, str]:
         fn, qualifier = self.find_function(body.get(name_arg))
-        explicit = literal(body.get("qualifier"))
+        written = body.get("qualifier")
+        explicit = literal(written)
         if fn is not None and isinstance(explicit, str) and explicit:
             qualifier = explicit
+        elif fn is not None and not is_absent(written) and not (
+                written.known and written.value in (None, "")):
+            qualifier = "?"  # a qualifier that cannot be read (an alias's unknown name)
         return fn, qualifier
 
     # -- functions outside the configuration -------------------------------------------
@@ -1211,6 +1230,10 @@ class TfBuilder:
             event_source_token=body.get("event_source_token"),
             principal_org_id=body.get("principal_org_id"),
         )
+        if getattr(body, "broken", ""):
+            # A permission block that does not parse may grant anyone anything: not one
+            # scoped to Function URL calls (that would make it grant less).
+            perm.url_auth_type = MISSING
         perm.resolved, found = self.find_function(function)
         if perm.resolved is None:
             self.model.unlinked.add("permission")

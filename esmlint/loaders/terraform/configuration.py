@@ -43,6 +43,7 @@ from ..external import bare_expression
 from ..yaml import load_json
 from .bodies import DictBody, _dict_refs, _tokens
 from .builder import (
+    EVERY_UNLINKED,
     NOT_SET,
     A,
     Hints,
@@ -52,12 +53,15 @@ from .builder import (
     policy_document,
 )
 from .expressions import (
+    MAX_INT_BITS,
+    MAX_TEXT,
     Evaluator,
     GetAttr,
     HclError,
     Index,
     JsonDoc,
     Lit,
+    Template,
     Unknown,
     Var,
     contains_sym,
@@ -68,6 +72,9 @@ from .hcl import HclAttr, HclBlock, TfSyntaxError
 #: Module call arguments that are not inputs.
 META_ARGS = ("source", "version", "count", "for_each", "providers", "depends_on")
 MAX_MODULE_DEPTH = 8
+#: Module instances one root module may expand into (calls beyond are not read): a
+#: module called four times by each of its callers, eight levels deep, would be 65,536.
+MAX_MODULE_INSTANCES = 1000
 LAMBDA_MODULE = re.compile(r"^(registry\.terraform\.io/)?terraform-aws-modules/lambda/aws"
                            r"(//.*)?$")
 
@@ -86,6 +93,8 @@ class FileSet:
 
 
 def parse_file(path: str, text: str) -> list:
+    """The top-level blocks of one file; raises :class:`TfSyntaxError` at the first
+    broken place (modules the user's files call, sibling files read for context)."""
     if path.lower().endswith(".tf.json"):
         from .tf_json import parse_tf_json
 
@@ -93,6 +102,23 @@ def parse_file(path: str, text: str) -> list:
     from .hcl import parse_hcl
 
     return parse_hcl(path, text)
+
+
+def read_file(path: str, text: str) -> tuple[list, list[TfSyntaxError], bool]:
+    """One of the files the user lints: (blocks, broken places, complete).
+
+    A ``.tf`` file is read as far as it parses (:func:`~esmlint.loaders.terraform.hcl.
+    read_hcl`); ``complete`` is False when a broken place could define anything. A
+    ``.tf.json`` file parses whole or not at all."""
+    if path.lower().endswith(".tf.json"):
+        try:
+            return parse_file(path, text), [], True
+        except TfSyntaxError as exc:
+            return [], [exc], False
+    from .hcl import read_hcl
+
+    result = read_hcl(path, text)
+    return result.blocks, result.errors, result.complete
 
 
 def is_terraform_file(path: str) -> bool:
@@ -169,11 +195,18 @@ class ConfigBody:
         self.scope = scope
         self.bindings = bindings or {}
         self.loc: Loc = block.loc
+        #: Why the block could not be parsed ("" when it was).
+        self.broken: str = getattr(block, "broken", "")
+        self._not_set: Val | None = None
 
     def get(self, name: str) -> Val:
         attr = self.block.attr(name)
         if attr is None:
-            return unknown(NOT_SET, self.loc)
+            # Most arguments a mapping asks for are not written: one value serves them
+            # all (values are never changed once made).
+            if self._not_set is None:
+                self._not_set = unknown(NOT_SET, self.loc)
+            return self._not_set
         value = self.scope.evaluate(attr, self.bindings)
         if isinstance(value, Unknown):
             return unknown(value.reason, attr.loc)
@@ -205,7 +238,8 @@ class ConfigBody:
         """The argument's location, noted with the variable default it takes its value
         from when it is just ``var.NAME`` (messages then say where to look)."""
         text = getattr(attr, "text", None)
-        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        match = _BARE_VARIABLE.fullmatch(text) if isinstance(text, str) and "var." in text \
+            else None
         origin = self.scope.default_origin(match.group(2)) if match else None
         if origin is None:
             return attr.loc
@@ -224,6 +258,10 @@ class ConfigBody:
         return bare_expression(text)
 
     def blocks(self, name: str) -> list | Val:
+        if self.broken:  # a block that does not parse: its nested blocks are unknown
+            return unknown(self.broken, self.loc)
+        if getattr(self.block, "blocks", None) == []:
+            return []  # no nested block at all (HCL): nothing to look through
         result: list = [ConfigBody(b, self.scope, self.bindings) for b in
                         self.block.children(name)]
         for dyn in self.block.dynamic(name):
@@ -290,6 +328,8 @@ class ModuleScope:
         self.types: set[str] = set()
         self.cache: dict[tuple, Any] = {}
         self.children: dict[str, Any] = {}
+        #: The ``module`` block that created this instance (None for the root module).
+        self.call: Any = None
         for block in blocks:
             btype, labels = block.type, block.labels
             if btype == "variable" and labels:
@@ -317,6 +357,17 @@ class ModuleScope:
             return Unknown(f"expression not read by esmlint ({exc})")
         except RecursionError:
             return Unknown("expression nested too deeply")
+        kind = node.__class__
+        if kind is Lit:  # the commonest values, as the evaluator gives them
+            value = node.value
+            if value is None or value.__class__ in (bool, float) or (
+                    value.__class__ is int and value.bit_length() <= MAX_INT_BITS) or (
+                    value.__class__ is str and len(value) <= MAX_TEXT):
+                return value
+        elif kind is Template and not node.directive and len(node.parts) <= 1:
+            text = node.parts[0] if node.parts else ""
+            if text.__class__ is str and len(text) <= MAX_TEXT:
+                return text
         evaluator = Evaluator(self.resolve)
         if self.loader.reading_files:
             evaluator.functions = _FileFunctions(self).functions()
@@ -614,6 +665,14 @@ class ModuleLoader:
         self.manifests: dict[str, dict[str, str]] = {}
         #: Above 0 while a document argument is evaluated (:meth:`ConfigBody.document`).
         self.reading_files = 0
+        #: Module calls Terraform refuses (a module that calls itself), located at the
+        #: ``module`` block, each once.
+        self.problems: list[tuple[str, TfSyntaxError]] = []
+        self.instances = 0
+        #: Folder -> its local module calls, and the folders its text names as sources
+        #: (see :meth:`cycle`).
+        self.calls: dict[str, list[tuple[Any, str]]] = {}
+        self.sources: dict[str, list[str]] = {}
 
     def files_of(self, directory: str) -> FileSet:
         key = os.path.normcase(os.path.abspath(directory))
@@ -622,6 +681,12 @@ class ModuleLoader:
         return self.files[key]
 
     def instantiate(self, parent: ModuleScope, name: str, block: Any) -> Any:
+        if getattr(block, "broken", ""):
+            # A module call that does not parse may pass anything to anything.
+            self.hints.open_all_roles = self.hints.open_all_roles or \
+                f"module.{name} does not parse"
+            self.hints.unlinked.update(OPAQUE_UNLINKED)
+            return OpaqueModule(name, "a module block that does not parse")
         source_attr = block.attr("source")
         source = parent.evaluate(source_attr) if source_attr is not None else None
         exists, conditional = parent.instances(block, f"module.{name}")
@@ -643,6 +708,15 @@ class ModuleLoader:
             directory = os.path.normpath(os.path.join(parent.directory, source)) if local \
                 else self.downloaded(parent, name)
         if directory is not None and os.path.isdir(directory):
+            cycle = self.cycle(parent, block, directory)
+            if cycle is not None:
+                self.refuse(cycle)
+                self.opaque(parent, name, str(source), inputs)
+                return OpaqueModule(name, f"{source}: a module that calls itself")
+            if self.instances >= MAX_MODULE_INSTANCES:
+                self.opaque(parent, name, str(source), inputs)
+                return OpaqueModule(name, f"{source}: more than {MAX_MODULE_INSTANCES:,} "
+                                          "module instances")
             files = self.files_of(directory)
             if files.errors:
                 self.opaque(parent, name, str(source), inputs)
@@ -659,10 +733,13 @@ class ModuleLoader:
             registry = by_code(blocks)
             if registry is not None:  # a copy of a registry module: the same reading
                 return registry(parent, name, prefix, inputs, block, conditional)
-            return ModuleScope(self, directory, blocks, prefix, inputs, parent,
-                               parent.depth + 1,
-                               conditional=conditional or parent.conditional,
-                               vendored=vendored)
+            self.instances += 1
+            scope = ModuleScope(self, directory, blocks, prefix, inputs, parent,
+                                parent.depth + 1,
+                                conditional=conditional or parent.conditional,
+                                vendored=vendored)
+            scope.call = block
+            return scope
         self.opaque(parent, name, str(source), inputs)
         return OpaqueModule(name, str(source))
 
@@ -692,6 +769,171 @@ class ModuleLoader:
                 if ".aws_lambda_function." in f".{token.ref}" or \
                         ".aws_lambda_alias." in f".{token.ref}":
                     self.hints.unlinked.update(OPAQUE_UNLINKED)
+
+    def cycle(self, parent: ModuleScope, block: Any, directory: str) -> list[Any] | None:
+        """The ``module`` blocks of the cycle the call ``block`` of ``parent`` (to
+        ``directory``) belongs to, in the order they call each other, starting with
+        ``block``; None when it is on no cycle.
+
+        A module's ``source`` is a literal string, so which folder calls which is known
+        before anything is expanded: a call is on a cycle when the folder it calls leads
+        back, through local module calls, to the folder of the caller. Such a call is not
+        expanded at all, so no block of the cycle is read twice (under two addresses).
+        """
+        start, goal = _same_file_key(directory), _same_file_key(parent.directory)
+        if start == goal:
+            return [block]
+        if self.reaches(directory, goal):
+            found = self.local_cycle(block, directory, start, goal)
+            if found is not None:
+                return found
+        # Downloaded modules (.terraform/modules) are not in that map: a folder already on
+        # the chain of calls that led here closes a cycle too.
+        calls = [block]
+        scope: ModuleScope | None = parent
+        while scope is not None and scope.call is not None:
+            if _same_file_key(scope.directory) == start:
+                return calls[::-1]
+            calls.append(scope.call)
+            scope = scope.caller
+        return None
+
+    def reaches(self, directory: str, goal: str) -> bool:
+        """Whether local module calls may lead from ``directory`` to the folder ``goal``:
+        read from the files' text (every ``source = "./..."``, in a module block or not),
+        so it never misses a call and reads no folder twice; :meth:`local_cycle` then
+        checks the module blocks themselves."""
+        seen = {_same_file_key(directory)}
+        queue = [directory]
+        while queue and len(seen) <= MAX_MODULE_INSTANCES:
+            folder = queue.pop(0)
+            for target in self.sources_in(folder):
+                key = _same_file_key(target)
+                if key == goal:
+                    return True
+                if key not in seen:
+                    seen.add(key)
+                    queue.append(target)
+        return False
+
+    def sources_in(self, directory: str) -> list[str]:
+        """Folders the ``source = "./..."`` lines of a folder's files name (cached)."""
+        key = _same_file_key(directory)
+        if key not in self.sources:
+            found: list[str] = []
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                names = []
+            for name in names:
+                path = os.path.join(directory, name)
+                if name.startswith(".") or not is_terraform_file(name):
+                    continue
+                try:
+                    text = read_text(path)
+                except OSError:
+                    continue
+                for match in _LOCAL_SOURCE.finditer(text):
+                    target = os.path.normpath(os.path.join(directory, match.group(1)))
+                    if os.path.isdir(target):
+                        found.append(target)
+            self.sources[key] = found
+        return self.sources[key]
+
+    def local_cycle(self, block: Any, directory: str, start: str, goal: str
+                    ) -> list[Any] | None:
+        """The module blocks from ``directory`` back to ``goal``, breadth first, after
+        ``block``; None when no module block leads there."""
+        paths: dict[str, list[Any]] = {start: []}
+        queue = [directory]
+        while queue and len(paths) <= MAX_MODULE_INSTANCES:
+            folder = queue.pop(0)
+            for call, target in self.local_calls(folder):
+                key = _same_file_key(target)
+                if key in paths:
+                    continue
+                paths[key] = [*paths[_same_file_key(folder)], call]
+                if key == goal:
+                    return [block, *paths[key]]
+                queue.append(target)
+        return None
+
+    def local_calls(self, directory: str) -> list[tuple[Any, str]]:
+        """(``module`` block, folder it calls) for the local module calls of a folder."""
+        key = _same_file_key(directory)
+        if key not in self.calls:
+            found = []
+            for item in self.files_of(directory).blocks:
+                source = _literal_source(item) if item.type == "module" else None
+                if source is not None and source.startswith(("./", "../")):
+                    target = os.path.normpath(os.path.join(directory, source))
+                    if os.path.isdir(target):
+                        found.append((item, target))
+            self.calls[key] = found
+        return self.calls[key]
+
+    def refuse(self, calls: list[Any]) -> None:
+        """A module cycle, reported once: at the first of its ``module`` blocks in file
+        and line order (the same whichever module of the cycle is linted as the root, so a
+        directory walk reports each cycle once)."""
+        first = min(range(len(calls)), key=lambda i: (calls[i].loc.path, calls[i].loc.line,
+                                                      calls[i].loc.column))
+        ring = calls[first:] + calls[:first]
+        head = ring[0]
+        source = _source_text(head)
+        if len(ring) == 1:
+            message = (f"module \"{head.labels[0] if head.labels else '?'}\" calls "
+                       f"{source}, its own folder")
+        else:
+            steps = " -> ".join(f"{call.loc.path} line {call.loc.line} ({_source_text(call)})"
+                                for call in ring)
+            message = (f"module \"{head.labels[0] if head.labels else '?'}\" calls {source}, "
+                       f"whose module calls lead back to this folder ({steps})")
+        message += (": Terraform cannot load a module that calls itself; esmlint does not "
+                    "expand it")
+        loc = head.loc
+        if any(path == loc.path and (exc.line, exc.column) == (loc.line, loc.column)
+               for path, exc in self.problems):
+            return
+        self.problems.append((loc.path, TfSyntaxError(message, loc.line, loc.column)))
+
+
+def _literal_source(block: Any) -> str | None:
+    """A module block's ``source`` when it is a literal string (Terraform requires one)."""
+    attr = block.attr("source")
+    value = getattr(attr, "value", None)
+    if isinstance(value, str):
+        return value
+    try:
+        node = attr.node() if attr is not None else None
+    except (HclError, RecursionError):
+        return None
+    if isinstance(node, Lit) and isinstance(node.value, str):
+        return node.value
+    parts = getattr(node, "parts", None)
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], str):
+        return parts[0]
+    return None
+
+
+def _source_text(block: Any) -> str:
+    """A module block's ``source`` as written, for messages."""
+    attr = block.attr("source")
+    text = getattr(attr, "text", None)
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    value = getattr(attr, "value", None)
+    return f'"{value}"' if isinstance(value, str) else "its source"
+
+
+#: A local module source as written in HCL (``source = "./x"``) or JSON (``"source":
+#: "../x"``).
+_LOCAL_SOURCE = re.compile(r'(?<![\w-])"?source"?\s*[=:]\s*"(\.\.?/[^"\n]*|\.\.?)"')
+
+
+def _same_file_key(directory: str) -> str:
+    """One spelling for a folder, whatever path led to it (``./``, ``../x``, a link)."""
+    return os.path.normcase(os.path.realpath(directory or "."))
 
 
 #: modules.json files beyond this size are not read (the modules stay opaque).
@@ -985,6 +1227,7 @@ class LambdaModule:
 class ConfigResult:
     resources: list[TfResource]
     hints: Hints
+    #: Module calls Terraform refuses (a module that calls itself), at their blocks.
     errors: list[tuple[str, TfSyntaxError]]
 
 
@@ -1105,7 +1348,7 @@ def evaluate_module(directory: str, blocks: list, tfvars: dict | None = None) ->
     root = ModuleScope(loader, directory, blocks, "", tfvars=tfvars)
     resources: list[TfResource] = []
     root.tf_resources(resources, hints)
-    return ConfigResult(resources, hints, [])
+    return ConfigResult(resources, hints, loader.problems)
 
 
 # --------------------------------------------------------------------------- modules on disk
@@ -1227,12 +1470,18 @@ def connected_files(named: dict[str, list], others: dict[str, list]) -> list[str
 
 @dataclass
 class ModuleLoad:
-    """A Terraform module read from disk: its model, or the files that failed to parse."""
+    """A Terraform module read from disk: its model, and the broken places of its files.
+
+    A broken block whose type and labels can be read stays in the module with every
+    argument unknown, so the model is built and ``errors`` lists the broken places beside
+    it; when a broken place could define anything, ``model`` is None."""
 
     directory: str
     files: list[str]
     model: Any = None
     errors: list[tuple[str, TfSyntaxError]] = field(default_factory=list)
+    #: Module calls Terraform refuses (a module that calls itself), at their blocks.
+    refused: list[tuple[str, TfSyntaxError]] = field(default_factory=list)
 
 
 def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -> ModuleLoad:
@@ -1245,15 +1494,17 @@ def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -
 
     parsed: dict[str, list] = {}
     load = ModuleLoad(directory, sorted(texts))
+    complete = True
     for path in sorted(texts):
         try:
-            parsed[path] = parse_file(path, texts[path])
-        except TfSyntaxError as exc:
-            load.errors.append((path, exc))
+            blocks, errors, whole = read_file(path, texts[path])
         except RecursionError:
-            load.errors.append((path, TfSyntaxError("nesting too deep")))
-    if load.errors:
-        return load
+            blocks, errors, whole = [], [TfSyntaxError("nesting too deep")], False
+        parsed[path] = blocks
+        load.errors.extend((path, exc) for exc in errors)
+        complete = complete and whole
+    if not complete:
+        return load  # a broken place that could define anything: not linted
     if explicit:
         others: dict[str, list] = {}
         named = {os.path.normcase(os.path.abspath(p)) for p in texts}
@@ -1276,8 +1527,17 @@ def load_module(directory: str, texts: dict[str, str], explicit: bool = False) -
     blocks = [block for path in sorted(parsed) for block in parsed[path]]
     tfvars = read_tfvars(directory or ".")
     result = evaluate_module(directory or ".", blocks, tfvars)
+    if load.errors:
+        # What a broken block may hold is not seen: any role may have more permissions,
+        # any function more invokers, any resource a policy (the rules that need the whole
+        # picture stay quiet); the findings on what parsed stand.
+        path, first = load.errors[0]
+        reason = f"{os.path.basename(path)} line {first.line} does not parse"
+        result.hints.open_all_roles = result.hints.open_all_roles or reason
+        result.hints.unlinked.update(EVERY_UNLINKED)
     kind = "terraform-json" if all(p.lower().endswith(".json") for p in parsed) else \
         "terraform"
     load.model = build_model(directory or ".", kind, result.resources, result.hints)
+    load.refused = result.errors
     load.files = sorted(parsed)
     return load

@@ -2,8 +2,9 @@
 
 Both Terraform syntaxes meet here: an HCL attribute's expression text (``aws_sqs_queue.q.arn``,
 ``jsonencode({...})``, ``var.timeout * 6``) and a ``.tf.json`` string (a template such as
-``"${aws_sqs_queue.q.arn}"``). python-hcl2 finds blocks and attributes and where they are;
-this module reads the expressions themselves, so both syntaxes share one evaluator.
+``"${aws_sqs_queue.q.arn}"``). tree-sitter (:mod:`.hcl`) finds blocks and attributes and
+where they are; this module reads the expressions themselves, so both syntaxes share one
+evaluator.
 
 Evaluation gives plain Python values where Terraform would know them at plan time (numbers,
 strings, bools, lists, maps), :class:`~esmlint.values.Sym` for strings holding deploy-time
@@ -197,6 +198,7 @@ class UnOp(Node):
 # --------------------------------------------------------------------------- lexer
 
 _PUNCT = ("==", "!=", "<=", ">=", "&&", "||", "=>", "...", "::")
+_PUNCT_RE = re.compile("|".join(re.escape(punct) for punct in _PUNCT))
 _SINGLE = "+-*/%<>!?:=.,[](){}"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
@@ -272,10 +274,11 @@ class Lexer:
         if match:
             self.pos = match.end()
             return Tok("ident", match.group(0), self.base + start)
-        for punct in _PUNCT:
-            if text.startswith(punct, start):
-                self.pos += len(punct)
-                return Tok("punct", punct, self.base + start)
+        match = _PUNCT_RE.match(text, start)
+        if match:
+            punct = match.group(0)
+            self.pos += len(punct)
+            return Tok("punct", punct, self.base + start)
         if ch in _SINGLE:
             self.pos += 1
             return Tok("punct", ch, self.base + start)
@@ -285,6 +288,10 @@ class Lexer:
     def template_string(self) -> list:
         """A quoted template: list of str and (offset, text) interpolations/directives."""
         text = self.text
+        plain = _PLAIN_STRING.match(text, self.pos)
+        if plain is not None:  # no escape, interpolation or directive: most strings
+            self.pos = plain.end()
+            return [plain.group(1)] if plain.group(1) else []
         self.pos += 1
         parts: list = []
         buf: list[str] = []
@@ -391,23 +398,30 @@ def _template_parts(body: str, base: int) -> list:
     pos = 0
     lexer = Lexer(body, base)
     while pos < len(body):
-        if body.startswith("$${", pos) or body.startswith("%%{", pos):
+        special = _TEMPLATE_SPECIAL.search(body, pos)
+        if special is None:
+            buf.append(body[pos:])
+            break
+        if special.start() > pos:
+            buf.append(body[pos:special.start()])
+        pos = special.start()
+        if special.group(0) in ("$${", "%%{"):
             buf.append(body[pos + 1: pos + 3])
             pos += 3
             continue
-        if body.startswith("${", pos) or body.startswith("%{", pos):
-            if buf:
-                parts.append("".join(buf))
-                buf = []
-            lexer.pos = pos
-            parts.append(lexer.interpolation())
-            pos = lexer.pos
-            continue
-        buf.append(body[pos])
-        pos += 1
+        if buf:
+            parts.append("".join(buf))
+            buf = []
+        lexer.pos = pos
+        parts.append(lexer.interpolation())
+        pos = lexer.pos
     if buf:
         parts.append("".join(buf))
     return parts
+
+
+#: What ends plain text in a template: an escaped or a real interpolation or directive.
+_TEMPLATE_SPECIAL = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
 
 
 # --------------------------------------------------------------------------- parser
@@ -509,8 +523,15 @@ class Parser:
         rest: list = []
         while self.at(".") or self.at("["):
             if self.at("."):
+                after = self.toks[self.i + 1]
+                if after.kind == "punct" and after.value == "*":
+                    break  # another splat: postfix reads it
                 self.i += 1
                 tok = self.tok
+                if tok.kind == "number" and isinstance(tok.value, int):
+                    self.i += 1  # a legacy index: .0
+                    rest.append(("index", Lit(tok.offset, tok.value)))
+                    continue
                 if tok.kind != "ident":
                     raise HclError("expected an attribute name", tok.offset)
                 self.i += 1
@@ -673,7 +694,44 @@ def template_node(parts: list, offset: int) -> Node:
 
 def parse_expression(text: str, base: int = 0) -> Node:
     """Parse HCL expression text (an attribute's right-hand side). Raises HclError."""
+    simple = _simple(text, base)
+    if simple is not None:
+        return simple
     return Parser(text, base).parse()
+
+
+#: A quoted string with nothing to decode in it.
+_PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
+_PLAIN_EXPRESSION = re.compile(
+    r'(?:"(?P<string>[^"\\$%\n]*)"|(?P<number>[0-9]+)|'
+    r"(?P<path>[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*))\Z")
+
+
+def _simple(text: str, base: int) -> Node | None:
+    """The node of the commonest expressions without the parser (the same node it gives):
+    a plain string, a whole number, a name or a chain of attributes (``aws_sqs_queue.q.arn``).
+    None for anything else."""
+    match = _PLAIN_EXPRESSION.match(text)
+    if match is None:
+        return None
+    string = match.group("string")
+    if string is not None:
+        return Template(base, [string] if string else [])
+    number = match.group("number")
+    if number is not None:
+        if len(number) > 4000:
+            return None  # the parser says why
+        return Lit(base, int(number))
+    names = match.group("path").split(".")
+    first = names[0]
+    if first in ("true", "false", "null"):
+        if len(names) > 1:
+            return None
+        return Lit(base, {"true": True, "false": False, "null": None}[first])
+    node: Node = Var(base, first)
+    for name in names[1:]:
+        node = GetAttr(base, node, name)
+    return node
 
 
 def parse_template(text: str, base: int = 0) -> Node:
