@@ -13,7 +13,8 @@ flipped and off-by-one comparisons, ``and``/``or`` swapped, a negation dropped, 
 (a documented default, a limit) moved by one, a kind or value string in a comparison
 changed, a condition of an ``if`` forced true or false, a returned value replaced by
 None. Each mutant is run against the tests that judge rules (the fixtures, the Terraform
-fixtures and ``tests/test_precision.py``); a mutant is *killed* when a test fails, and
+fixtures, ``tests/test_precision.py`` for severities and messages, ``tests/test_fixes.py``
+for ``--fix``); a mutant is *killed* when a test fails, and
 *survives* otherwise. The score is killed / (killed + survived); a mutant that does not
 compile or makes the tests time out counts as killed (the change is noticed).
 
@@ -60,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
 DEFAULT_RULES = ("ESM101", "ESM108", "ESM109", "ESM201", "ESM301", "ESM401")
 TESTS = ("tests/test_fixtures.py", "tests/test_terraform_fixtures.py",
-         "tests/test_precision.py")
+         "tests/test_precision.py", "tests/test_fixes.py")
 TIMEOUT = 300
 
 # --------------------------------------------------------------------------- defaults
