@@ -14,7 +14,7 @@ flipped and off-by-one comparisons, ``and``/``or`` swapped, a negation dropped, 
 changed, a condition of an ``if`` forced true or false, a returned value replaced by
 None. Each mutant is run against the tests that judge rules (the fixtures, the Terraform
 fixtures, ``tests/test_precision.py`` for severities and messages, ``tests/test_fixes.py``
-for ``--fix``); a mutant is *killed* when a test fails, and
+and ``tests/test_rule_fixes.py`` for ``--fix``); a mutant is *killed* when a test fails, and
 *survives* otherwise. The score is killed / (killed + survived); a mutant that does not
 compile or makes the tests time out counts as killed (the change is noticed).
 
@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
 DEFAULT_RULES = ("ESM101", "ESM108", "ESM109", "ESM201", "ESM301", "ESM401")
 TESTS = ("tests/test_fixtures.py", "tests/test_terraform_fixtures.py",
-         "tests/test_precision.py", "tests/test_fixes.py")
+         "tests/test_precision.py", "tests/test_fixes.py", "tests/test_rule_fixes.py")
 TIMEOUT = 300
 
 # --------------------------------------------------------------------------- defaults
@@ -122,6 +122,12 @@ KAFKA_ACCESS = ("the front ends set access.vpc and access.secrets together, from
                 "SourceAccessConfigurations value: an unknown VPC comes with unknown "
                 "secrets (requirements() has returned None already), an absent VPC with "
                 "no secrets (no requirement at all)")
+PIPE_FUNCTIONS = ("a pipe's polling source always lists the functions it invokes (one at "
+                  "least: the front ends make it only for a pipe that invokes one)")
+ORIGIN_IS_SAM = ("every role with an origin is one SAM generates (sam.py, invokers.py), "
+                 "handled by the test above it")
+SAM_FUNCTION = ("reached only for a role SAM generates, that is for a SAM function without "
+                "Role: the test is never true")
 
 EQUIVALENT: list[tuple[str, str, str, str, str]] = [
     ("ESM108", "check", "if size is None or size < 1:", "size is None",
@@ -188,6 +194,40 @@ EQUIVALENT: list[tuple[str, str, str, str, str]] = [
     ("ESM201", "check", "if fn.sam_role_set and source.sam_event:", "source.sam_event",
      "a SAM event reaches this line only for a function with Role: without Role the role "
      "is SAM-generated and the event was skipped above"),
+    ("ESM109", "bound_retries",
+     'if source.kind in ("kinesis", "dynamodb") and (bisect.absent or bisect.is_default):',
+     "bisect.absent", "no front end gives BisectBatchOnFunctionError a default value: it is "
+     "read as written, or absent"),
+    ("ESM109", "pipe_finding",
+     'invokes = ", ".join(source.extra.get("functions") or [fn.id])',
+     "source.extra.get('functions')", PIPE_FUNCTIONS),
+    ("ESM201", "check", 'invokes = ", ".join(source.extra.get("functions") or [fn.id])',
+     "source.extra.get('functions')", PIPE_FUNCTIONS),
+    ("ESM201", "fix_for", "if role.origin:", "if False:", ORIGIN_IS_SAM),
+    ("ESM201", "fix_for", 'if role.origin: return f"the role {role.id} is generated from '
+     '{role.origin}"', "return None", ORIGIN_IS_SAM),
+    ("ESM201", "fix_for", "if role.loc is None or role.loc.line <= 0:", "role.loc.line <= 0",
+     "every role a front end makes has a location (a Loc; line 0 in a plan)"),
+    ("ESM201", "_policy_template", "if not fn.is_sam or fn.sam_role_set:", "if False:",
+     SAM_FUNCTION),
+    ("ESM201", "_policy_template", "if not fn.is_sam or fn.sam_role_set:",
+     "not fn.is_sam and fn.sam_role_set", SAM_FUNCTION),
+    ("ESM201", "_policy_template", "if not fn.is_sam or fn.sam_role_set:", "fn.sam_role_set",
+     SAM_FUNCTION),
+    ("ESM201", "_policy_template", "if not fn.is_sam or fn.sam_role_set:", "not fn.is_sam",
+     SAM_FUNCTION),
+    ("ESM201", "_policy_template", 'if not fn.is_sam or fn.sam_role_set: return f"function '
+     '{fn.id} is not a SAM function whose role SAM generates"', "return None", SAM_FUNCTION),
+    ("ESM201", "_policy_template",
+     "if resource is None or resource.kind != source.kind or resource.origin:",
+     "resource is None or resource.origin",
+     "the source's kind is read from its resource (source_kind), so they agree for SQS, "
+     "Kinesis and DynamoDB, the kinds with a policy template"),
+    ("ESM201", "_policy_template",
+     "if resource is None or resource.kind != source.kind or resource.origin:",
+     "resource is None or resource.kind != source.kind",
+     "a plain mapping cannot name a resource SAM generates (GetAtt of a generated ID is "
+     "'not in the template', unknown), so its resource has no origin"),
     ("ESM401", "qualifier_of", "if value.known:", "if True:",
      "a resolved permission's qualifier is a known string or absent in every front end, "
      "and qualifier_of is called only for resolved permissions; str(None or '') is ''"),

@@ -346,6 +346,13 @@ def test_esm201_messages_name_actions_scope_and_fix(path, line, resource, parts)
      "function for this source: API Gateway answers 500", ()),
     ("ESM401/fail_cfn_versions_and_authorizers.yaml", 37, "SharedAuthorizer",
      "Lambda authorizer SharedAuthorizer of REST API invokes function Worker, but", ()),
+    # routes and authorizers of an OpenAPI definition are named as the definition has them
+    ("ESM401/fail_sam_openapi.yaml", 47, "Api",
+     "API Gateway REST API Api (route GET /orders of its OpenAPI definition) invokes function "
+     "Orders, but", ()),
+    ("ESM401/fail_sam_openapi.yaml", 64, "Api",
+     "Lambda authorizer TokenAuth of REST API Api (in its OpenAPI definition) invokes "
+     "function Authorize, but", ()),
     ("ESM401/fail_cfn_near_misses.yaml", 151, "GroupFilter",
      "CloudWatch Logs subscription filter GroupFilter invokes function LogsFn, but no "
      "AWS::Lambda::Permission grants logs.amazonaws.com lambda:InvokeFunction on the "
@@ -375,3 +382,29 @@ def test_documented_option_defaults_are_the_defaults():
             assert f"`{name}` (default {shown})" in rule.doc, (rule.id, name, value)
             checked += 1
     assert checked >= 5
+
+
+# --------------------------------------------------------------------------- pipes
+@pytest.mark.parametrize("path, rule, line, resource, start, end", [
+    ("ESM109/fail_cfn_pipe.yaml", "ESM109", 40, "StreamPipe",
+     "pipe StreamPipe reads Kinesis stream Stream (and invokes Worker) with "
+     "MaximumRetryAttempts -1 and MaximumRecordAgeInSeconds -1 (the defaults",
+     "with OnPartialBatchItemFailure: AUTOMATIC_BISECT and a DeadLetterConfig."),
+    ("ESM109/fail_cfn_pipe.yaml", "ESM109", 50, "TablePipe",
+     "pipe TablePipe reads the stream of DynamoDB table Table (and invokes Worker) with",
+     "Its DeadLetterConfig is never reached: with infinite retries no record is ever given "
+     "up on. Set MaximumRetryAttempts (for example 3) or MaximumRecordAgeInSeconds in the "
+     "pipe's source parameters."),
+    ("ESM109/fail_cfn_pipe_two_functions.yaml", "ESM109", 32, "ClicksPipe",
+     "pipe ClicksPipe reads a Kinesis stream (and invokes Enrich, Worker) with", "."),
+    ("ESM201/fail_cfn_pipe_two_functions.yaml", "ESM201", 44, "JobsPipe",
+     "role PipeRole of pipe JobsPipe (which invokes Enrich, Worker) does not allow "
+     "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes on the SQS queue Jobs: "
+     "the pipe cannot poll the SQS queue Jobs",
+     "Grant these actions to the pipe's role."),
+])
+def test_pipe_findings_name_the_pipe_its_source_and_functions(path, rule, line, resource,
+                                                             start, end):
+    found = finding(FIXTURES / path, rule, line, resource)
+    assert found.message.startswith(start), found.message
+    assert found.message.endswith(end), found.message
