@@ -104,6 +104,10 @@ CASES = [
      "none: AWSLambdaMSKExecutionRole does not grant all the actions listed"),
     ("ESM201/tfplan_fail/plan.json", "ESM201", 1, "aws_lambda_event_source_mapping.jobs",
      "none: the role aws_iam_role.worker is not written in the file"),
+    ("tf/parity/role_cannot_poll/json/main.tf.json", "ESM201", 32,
+     "aws_lambda_event_source_mapping.jobs",
+     "unsafe: attach the AWS managed policy AWSLambdaSQSQueueExecutionRole to "
+     "aws_iam_role.worker"),
     ("ESM201/fail_tf_role_first_line.tf", "ESM201", 23, "aws_lambda_event_source_mapping.jobs",
      "unsafe: attach the AWS managed policy AWSLambdaSQSQueueExecutionRole to "
      "aws_iam_role.worker"),
@@ -161,3 +165,26 @@ def test_esm201_managed_policy_is_attached_to_the_role():
     (change,) = _changes("ESM201/fail_cfn_roles.yaml", "ESM201", 53, "PollerMapping")
     assert (change.role, change.policy) == ("BasicRole",
                                             "service-role/AWSLambdaSQSQueueExecutionRole")
+
+
+def test_esm201_attaches_the_managed_policy_in_tf_json(tmp_path):
+    """A ``.tf.json`` module gains an ``aws_iam_role_policy_attachment`` resource (this
+    made an internal error once: the JSON writer was called with a path, not a tree)."""
+    import json
+    import shutil
+
+    from esmlint import outcome
+    from esmlint.fixes.run import fix_paths
+
+    path = tmp_path / "main.tf.json"
+    shutil.copyfile(FIXTURES / "tf/parity/role_cannot_poll/json/main.tf.json", path)
+    run = fix_paths(lambda overlay: lint_paths([str(path)], fixes=True, overlay=overlay),
+                    lambda findings: outcome.judge(findings, severity="info"),
+                    unsafe=True, write=True)
+    assert not any("please report" in note for note in run.notes), run.notes
+    attached = json.loads(path.read_text(encoding="utf-8"))["resource"][
+        "aws_iam_role_policy_attachment"]
+    assert attached == {"worker_sqs_queue_execution": {
+        "role": "${aws_iam_role.worker.name}",
+        "policy_arn": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"}}
+    assert not [f for f in lint_paths([str(path)]).findings if f.rule == "ESM201"]
