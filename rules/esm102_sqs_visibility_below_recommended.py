@@ -27,8 +27,9 @@ Raise `VisibilityTimeout` to the value in the message.
 `esmlint check --fix` does it where the queue is in the file (safe): it replaces the
 literal value, or adds the property when the queue keeps the default, with the largest
 value any function reading the queue asks for. It makes none when the value comes from a
-parameter or variable default, or the queue is created by a module; the finding then says
-why.
+parameter or variable default, the queue is created by a module, or it is the queue SAM
+creates for an `SqsSubscription` (it cannot take a `VisibilityTimeout`); the finding then
+says why.
 
 ## Options
 - `multiplier` (default 6): the factor applied to the function timeout.
@@ -89,6 +90,9 @@ def check(model, options):
 
 
 def fix_for(model, queue, visibility, multiplier, needed):
+    if queue.origin:  # an SNS event's SqsSubscription takes no VisibilityTimeout
+        return ("SAM creates the queue of the SqsSubscription and gives it no "
+                "VisibilityTimeout: subscribe a queue of your own to read it")
     if queue.id.startswith("module."):
         return f"{queue.id} is created by a module: set its visibility timeout there"
     value = max(visibility_needed(model, queue, multiplier) or 0, math.ceil(needed))

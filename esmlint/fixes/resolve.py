@@ -221,8 +221,10 @@ class Resolver:
         name = attachment_name(address, change.policy, writer.tree.text)
         body = {"role": f"${{{address}.name}}",
                 "policy_arn": f"arn:aws:iam::aws:policy/{change.policy}"}
-        start, end, content = writer.insert(
-            root, ("resource", "aws_iam_role_policy_attachment", name), body)
+        # One mapping grows: the deepest of resource / aws_iam_role_policy_attachment the
+        # file already has (the name is new, so nothing below it exists).
+        (start, end, content), = writer.insert(
+            root, {"resource": {"aws_iam_role_policy_attachment": {name: body}}})
         return Edit(change.owner.path, start, end, content)
 
 
