@@ -300,3 +300,25 @@ def branches(value: Val, fallback: Val | None = None) -> list[tuple[str, Val]]:
         for inner_label, inner in branches(branch, fallback):
             result.append((f"{label} and {inner_label[5:]}" if inner_label else label, inner))
     return result
+
+
+def flatten_sym(value: str | Sym) -> tuple[str, list[Token]]:
+    """A string with each token of ``value`` replaced by a colon-free placeholder
+    (``NUL index NUL``), and the tokens: so that a regular expression can match an ARN
+    whose parts are only known at deploy time. :func:`unflatten_sym` puts them back."""
+    if isinstance(value, str):
+        return value, []
+    text, tokens = [], []
+    for part in value.parts:
+        if isinstance(part, Token):
+            text.append(f"\x00{len(tokens)}\x00")
+            tokens.append(part)
+        else:
+            text.append(part)
+    return "".join(text), tokens
+
+
+def unflatten_sym(text: str, tokens: list[Token]) -> Sym:
+    """The :class:`Sym` a piece of :func:`flatten_sym`'s text stands for."""
+    pieces = text.split("\x00")
+    return Sym.of(*(tokens[int(p)] if i % 2 else p for i, p in enumerate(pieces)))

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ASYNC, SYNC
-from ..values import MISSING, Loc, Sym, Token, Val, known
+from ..values import MISSING, Loc, Sym, Token, Val, flatten_sym, known, unflatten_sym
 from .yaml import DecodeError, decode, load_json
 
 #: Reads ``container[key]`` as a Val located at ``loc`` (or at the key); unknown "not set"
@@ -275,33 +275,15 @@ def function_in_uri(value: Val) -> Val | None:
     None when the URI is certainly not a Lambda one (HTTP, another AWS service)."""
     if not value.known or not isinstance(value.value, (str, Sym)):
         return value
-    text, tokens = _flatten(value.value)
+    text, tokens = flatten_sym(value.value)
     match = _LAMBDA_PATH.search(text)
     if match is None:
         if ":apigateway:" in text or text.startswith(("http://", "https://")):
             return None
         return value
-    middle = _unflatten(match.group(1), tokens)
+    middle = unflatten_sym(match.group(1), tokens)
     literal = middle.literal()
     return known(literal if literal is not None else middle, value.loc)
-
-
-def _flatten(value: str | Sym) -> tuple[str, list[Token]]:
-    if isinstance(value, str):
-        return value, []
-    text, tokens = [], []
-    for part in value.parts:
-        if isinstance(part, Token):
-            text.append(f"\x00{len(tokens)}\x00")
-            tokens.append(part)
-        else:
-            text.append(part)
-    return "".join(text), tokens
-
-
-def _unflatten(text: str, tokens: list[Token]) -> Sym:
-    pieces = text.split("\x00")
-    return Sym.of(*(tokens[int(p)] if i % 2 else p for i, p in enumerate(pieces)))
 
 
 # --------------------------------------------------------------------------- text

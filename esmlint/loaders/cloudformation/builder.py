@@ -32,7 +32,7 @@ from ...model import (
 from ...values import ACCOUNT_ID as A
 from ...values import PARTITION as P
 from ...values import REGION as R
-from ...values import Loc, Sym, Token, Val, default, known, unknown
+from ...values import Loc, Sym, Token, Val, default, flatten_sym, known, unflatten_sym, unknown
 from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
 from ..openapi import read_definition
@@ -1045,13 +1045,13 @@ class Builder:
         the URI is not a Lambda one (HTTP, mock, other AWS services)."""
         if not value.known or not isinstance(value.value, (str, Sym)):
             return value
-        text, tokens = _flatten(value.value)
+        text, tokens = flatten_sym(value.value)
         match = _LAMBDA_PATH.search(text)
         if match is None:
             if ":apigateway:" in text or text.startswith(("http://", "https://")):
                 return None
             return value if self.may_be_function(value) else None
-        middle = _unflatten(match.group(1), tokens)
+        middle = unflatten_sym(match.group(1), tokens)
         literal = middle.literal()
         return known(literal if literal is not None else middle, value.loc)
 
@@ -1476,25 +1476,6 @@ def _written_node(node: Any, rid: str) -> tuple[str, bool]:
         if isinstance(key, str) and key.startswith("Fn::"):
             return f"!{key[4:]} ... (in {rid})", False
     return f"the function of {rid}", False
-
-
-def _flatten(value: str | Sym) -> tuple[str, list[Token]]:
-    """A string with each token replaced by a colon-free placeholder, and the tokens."""
-    if isinstance(value, str):
-        return value, []
-    text, tokens = [], []
-    for part in value.parts:
-        if isinstance(part, Token):
-            text.append(f"\x00{len(tokens)}\x00")
-            tokens.append(part)
-        else:
-            text.append(part)
-    return "".join(text), tokens
-
-
-def _unflatten(text: str, tokens: list[Token]) -> Sym:
-    pieces = text.split("\x00")
-    return Sym.of(*(tokens[int(p)] if i % 2 else p for i, p in enumerate(pieces)))
 
 
 def _flat(value: str | Sym) -> str:
