@@ -35,7 +35,6 @@ from ...values import REGION as R
 from ...values import Loc, Sym, Token, Val, default, flatten_sym, known, unflatten_sym, unknown
 from .. import canonical as _canonical
 from ..external import ExternalFunctions, lambda_arn_text, split_qualifier, sym_qualifier
-from ..openapi import read_definition
 from ..yaml import MDict, load_json
 from . import invokers
 from .intrinsics import Resolver
@@ -1230,6 +1229,10 @@ class Builder:
         key = "DefinitionBody" if sam else "Body"
         if not self.resolver.has(props, key):
             return
+        # Imported here, not at the top: most templates have no inline definition, and
+        # every run of `esmlint check` would pay for the OpenAPI reader's import.
+        from ..openapi import read_definition
+
         # SAM's Auth.Authorizers may generate the permission of an authorizer the
         # definition also names: those are left to SAM.
         definition = read_definition(self.resolver.get(props, key), self.resolver.get,

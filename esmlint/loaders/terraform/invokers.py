@@ -148,6 +148,18 @@ PIPE_PARAMETERS = {
 PIPE_KINDS = ("sqs", "kinesis", "dynamodb", "mq", "msk")
 
 
+def _function_of(b: Builder, value: Val, written: str | None, item: Any, kind: str,
+                 sure: bool) -> tuple[Function | None, str]:
+    """The function an invoker names: one in the module, else one outside it when the value
+    may be a Lambda function (the invoker kind is then marked as not fully linked), else
+    None (a queue, a bus, a state machine...)."""
+    fn, qualifier = b.find_function(value)
+    if fn is not None or not _may_be_lambda(value, b.model):
+        return fn, qualifier
+    b.model.unlinked.add(kind)
+    return b.outside(value, written, item, sure)
+
+
 def _may_be_lambda(value: Val, model: Model | None = None) -> bool:
     """Whether an enrichment, target or data source ARN may name a Lambda function: a
     Lambda ARN, or a reference to something that is not a queue, topic, stream..."""
@@ -174,14 +186,9 @@ def pipe(b: Builder, item: Any) -> None:
         value = body.get(step)
         if _absent(value):
             continue
-        fn, qualifier = b.find_function(value)
+        fn, qualifier = _function_of(b, value, _written(body, step), item, "pipes", False)
         if fn is None:
-            if not _may_be_lambda(value, b.model):
-                continue
-            b.model.unlinked.add("pipes")
-            fn, qualifier = b.outside(value, _written(body, step), item, False)
-            if fn is None:
-                continue
+            continue
         mode, unknown_mode = SYNC, False
         if step == "target":
             blocks = body.blocks("target_parameters")
@@ -289,14 +296,10 @@ def appsync_datasource(b: Builder, item: Any) -> None:
     target = configs[0].get("function_arn")
     if _absent(target):
         return
-    fn, qualifier = b.find_function(target)
+    fn, qualifier = _function_of(b, target, _written(configs[0], "function_arn"), item,
+                                 "appsync", True)
     if fn is None:
-        if not _may_be_lambda(target, b.model):
-            return
-        b.model.unlinked.add("appsync")
-        fn, qualifier = b.outside(target, _written(configs[0], "function_arn"), item, True)
-        if fn is None:
-            return
+        return
     role_ref, role = _role(b, item, "service_role_arn")
     extra: dict = {"mode_unknown": True}
     if item.conditional:
